@@ -1,0 +1,1 @@
+"""Chorus Pro (French public-sector platform): client and local simulator."""

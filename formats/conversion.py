@@ -1,0 +1,44 @@
+"""What readers and writers return besides the invoice: warnings that name the term."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formats.model import Invoice
+
+__all__ = ["ConversionWarning", "ReadResult", "RenderResult"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConversionWarning:
+    """Something the target cannot hold, or the source said ambiguously.
+
+    Each code is stable and listed in ``docs/conversion-warnings.md``.
+    """
+
+    code: str
+    """Stable id, e.g. ``cii.single-preceding-invoice`` or ``extension.not-representable``."""
+    term: str
+    """The business term or group concerned (``BT-25``, ``BG-3``), or ``EXT`` for extension data."""
+    message: str
+    """One readable sentence: what was kept, what was dropped, where."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    """The output of a writer."""
+
+    data: bytes
+    """The serialized document."""
+    warnings: tuple[ConversionWarning, ...] = ()
+    """Everything the target syntax could not hold."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """The output of a reader."""
+
+    invoice: Invoice
+    """The canonical model."""
+    warnings: tuple[ConversionWarning, ...] = ()
+    """Ambiguities met while reading (e.g. differing BT-83 values across UBL means)."""

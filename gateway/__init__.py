@@ -1,0 +1,1 @@
+"""The gateway engine: intake, routing, delivery, tracking, API and CLI."""

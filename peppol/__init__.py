@@ -1,0 +1,1 @@
+"""Peppol: identifiers, SMP lookup, SBDH, AS4."""
