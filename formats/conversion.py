@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from formats.detection import Detected
 from formats.model import Invoice
 
 __all__ = ["ConversionWarning", "ReadResult", "RenderResult"]
@@ -42,3 +43,5 @@ class ReadResult:
     """The canonical model."""
     warnings: tuple[ConversionWarning, ...] = ()
     """Ambiguities met while reading (e.g. differing BT-83 values across UBL means)."""
+    detected: Detected | None = None
+    """What the input was (set by :func:`formats.reading.read_invoice`)."""

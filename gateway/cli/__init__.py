@@ -1,0 +1,1 @@
+"""The ``gateway`` command line: thin shells over library functions."""

@@ -1,0 +1,50 @@
+"""Entry point of the ``gateway`` command."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from formats.xml_safety import DEFAULT_MAX_BYTES
+from gateway.cli.convert import convert
+from gateway.cli.demo import demo
+from gateway.cli.inspect import inspect_command
+from gateway.cli.validate import validate
+
+__all__ = ["cli", "main"]
+
+EPILOG = """\b
+Exit status:
+  0  success            3  input is not a readable invoice
+  1  invalid document   4  configuration or official artefacts missing
+  2  bad arguments      5  file could not be read or written
+"""
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Show debug logs and tracebacks on errors.")
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse inputs larger than this many bytes.",
+)
+@click.version_option(package_name="aiguillage")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool, max_size: int) -> None:
+    """Aiguillage: read, validate and convert e-invoices (UBL, CII, Factur-X)."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"verbose": verbose, "max_size": max_size}
+
+
+cli.add_command(convert)
+cli.add_command(validate)
+cli.add_command(inspect_command)
+cli.add_command(demo)
+
+
+def main() -> None:
+    """Run the command line."""
+    cli()
