@@ -7,6 +7,7 @@ unknown is reported as ``None`` (not guessed).
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 __all__ = ["FACTURX_PROFILES", "Profile", "profile_from_specification"]
@@ -65,6 +66,12 @@ _EXACT = {
 }
 
 
+# Factur-X 1.0 / ZUGFeRD 2.x level URNs wherever they sit in BT-24, including
+# ZUGFeRD 2.0's "urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic"; the
+# look-ahead keeps "extended-ctc-fr" out.
+_LEVEL_URN = re.compile(r"(?:factur-x\.eu|zugferd\.de):[12]p0:(minimum|basicwl|basic|en16931|extended)(?![\w-])")
+
+
 def profile_from_specification(specification: str | None) -> Profile | None:
     """Return the profile BT-24 names, or ``None`` when it names none we know.
 
@@ -76,7 +83,11 @@ def profile_from_specification(specification: str | None) -> Profile | None:
     found = _EXACT.get(value)
     if found is not None:
         return found
-    if "xeinkauf.de:kosit:xrechnung" in value:
+    level = _LEVEL_URN.search(value.lower())
+    if level is not None:
+        return Profile(level.group(1))
+    if "xrechnung" in value and value.startswith("urn:cen.eu:en16931:2017#compliant#"):
+        # XRechnung CIUS (KoSIT, any spelling); its *extensions* are "#conformant#" and stay unknown.
         return Profile.XRECHNUNG
     if "urn:fdc:peppol.eu:2017:poacc:billing" in value:
         return Profile.PEPPOL_BIS

@@ -37,6 +37,8 @@ import xmlschema
 from lxml import etree
 
 from formats.errors import ArtefactError, UnsupportedFormat
+from formats.profiles import FACTURX_PROFILES as PROFILES_WITH_XSD
+from formats.profiles import Profile, profile_from_specification
 from formats.validation.artefacts import ArtefactStore
 from formats.validation.findings import Finding, Flag, ValidationReport
 
@@ -95,13 +97,6 @@ _SINGLE_SCHEMA = {
     Syntax.EDIFACT_XML: "xsd:edifact-iso20625",
 }
 
-# Factur-X 1.0 and ZUGFeRD 2.x profile URNs, wherever they sit in BT-24:
-# "urn:factur-x.eu:1p0:minimum", "urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic",
-# ZUGFeRD 2.0's "urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic",
-# "urn:cen.eu:en16931:2017#conformant#urn:zugferd.de:2p0:extended".
-# The look-ahead keeps "extended-ctc-fr" (a French profile with its own D22B XSD) out.
-_PROFILE_URN = re.compile(r"(?:factur-x\.eu|zugferd\.de):[12]p0:(minimum|basicwl|basic|en16931|extended)(?![\w-])")
-_EN16931 = "urn:cen.eu:en16931:2017"
 _CLARK = re.compile(r"\{([^}]*)\}")
 _PY_CLASS = re.compile(r"<class '(?:\w+\.)*(\w+)'>")
 
@@ -155,17 +150,10 @@ def profile_from_guideline(bt24: str | None) -> str | None:
     :param bt24: the specification identifier, or None.
     :return: one of :data:`FACTURX_PROFILES`, or None.
     """
-    if not bt24:
-        return None
-    value = bt24.strip().lower()
-    match = _PROFILE_URN.search(value)
-    if match:
-        return match.group(1)
-    if value == _EN16931:
-        return "en16931"
-    if value.startswith(f"{_EN16931}#compliant#") and "xrechnung" in value:
-        return "en16931"
-    return None
+    profile = profile_from_specification(bt24)
+    if profile is Profile.XRECHNUNG:
+        return Profile.EN16931.value
+    return profile.value if profile in PROFILES_WITH_XSD else None
 
 
 def _normalise_profile(profile: str | None) -> str | None:
