@@ -67,7 +67,7 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | 
         if "depth" in message.lower():
             raise UnsafeXml(f"refused: elements nest deeper than {MAX_DEPTH} levels", path=source) from exc
         if "entity" in message.lower() or "DOCTYPE" in message:
-            raise UnsafeXml(f"refused: {message}", path=source) from exc
+            raise UnsafeXml(f"refused: DTD and entity declarations are not allowed in invoices ({message})", path=source) from exc
         raise ParseError(f"not well-formed XML: {message}", path=source) from exc
     except ValueError as exc:  # e.g. a unicode string with an encoding declaration
         raise ParseError(f"not well-formed XML: {exc}", path=source) from exc
@@ -75,5 +75,5 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | 
         raise ParseError("no root element", path=source)
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.doctype:
-        raise UnsafeXml("refused: the document declares a DTD (entities are not allowed in invoices)", path=source)
+        raise UnsafeXml("refused: DTD and entity declarations are not allowed in invoices", path=source)
     return root

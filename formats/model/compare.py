@@ -45,11 +45,13 @@ def diff_invoices(left: Invoice, right: Invoice, *, include_extensions: bool = T
         comparing across syntaxes, where extensions cannot survive by design.
     """
     found: list[Difference] = []
-    _diff(left, right, "", None, found, include_extensions)
+    _diff(left, right, "", None, found, include_extensions, None)
     return found
 
 
-def _diff(left: Any, right: Any, path: str, term: str | None, out: list[Difference], ext: bool) -> None:
+def _diff(
+    left: Any, right: Any, path: str, term: str | None, out: list[Difference], ext: bool, role: str | None
+) -> None:
     if left == right:
         return
     if dataclasses.is_dataclass(left) and type(left) is type(right):
@@ -57,15 +59,17 @@ def _diff(left: Any, right: Any, path: str, term: str | None, out: list[Differen
             if not ext and field.name == "extensions":
                 continue
             name = field.name
-            sub_term = term_of(type(left).__name__, name) or term
+            sub_role = role or name  # the top-level invoice field decides seller/buyer/…
+            term_role = f"{sub_role}:charge" if getattr(left, "is_charge", False) else sub_role
+            sub_term = term_of(type(left).__name__, name, term_role) or term
             sub_path = f"{path}.{name}" if path else name
             a, b = getattr(left, name), getattr(right, name)
             if name in _UNORDERED and isinstance(a, tuple) and isinstance(b, tuple):
                 a, b = tuple(sorted(a, key=repr)), tuple(sorted(b, key=repr))
-            _diff(a, b, sub_path, sub_term, out, ext)
+            _diff(a, b, sub_path, sub_term, out, ext, sub_role)
         return
     if isinstance(left, tuple) and isinstance(right, tuple) and len(left) == len(right):
         for index, (a, b) in enumerate(zip(left, right, strict=True)):
-            _diff(a, b, f"{path}[{index}]", term, out, ext)
+            _diff(a, b, f"{path}[{index}]", term, out, ext, role)
         return
     out.append(Difference(path, term, left, right))

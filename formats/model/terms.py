@@ -20,8 +20,8 @@ _TERM = re.compile(r"\b(B[TG]-\d+(?:-\d+)?)\b")
 
 
 @cache
-def _terms() -> dict[tuple[str, str], str]:
-    found: dict[tuple[str, str], str] = {}
+def _terms() -> dict[tuple[str, str], tuple[str, ...]]:
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
     for module in (common, extension, invoice, lines, parties):
         tree = ast.parse(inspect.getsource(module))
         for node in tree.body:
@@ -37,16 +37,34 @@ def _terms() -> dict[tuple[str, str], str]:
                     and isinstance(following.value, ast.Constant)
                     and isinstance(following.value.value, str)
                 ):
-                    match = _TERM.search(following.value.value)
-                    if match:
-                        found[(node.name, statement.target.id)] = match.group(1)
+                    head = following.value.value.split(".")[0]  # ids are listed before the first full stop
+                    ids = tuple(_TERM.findall(head))
+                    if ids:
+                        found[(node.name, statement.target.id)] = ids
     return found
 
 
-def term_of(class_name: str, field: str) -> str | None:
-    """Return the first BT/BG id documented for ``class_name.field``, if any.
+# Shared groups list their ids in this order in the docstrings
+# (e.g. "BT-35 / BT-50 / BT-64 / BT-75 Address line 1").
+_ROLE_POSITION = {"seller": 0, "buyer": 1, "tax_representative": 2, "delivery": 3, "invoicing_period": 0, "lines": 1}
 
-    Fields shared by several groups (``Party.name`` is BT-27 for the seller and
-    BT-44 for the buyer) return the first id; callers add the path for context.
+
+def term_of(class_name: str, field: str, role: str | None = None) -> str | None:
+    """Return the BT/BG id documented for ``class_name.field``, if any.
+
+    Some classes serve several groups: ``Party.name`` is BT-27 for the seller and
+    BT-44 for the buyer, ``Address.city`` is BT-37, BT-52, BT-66 or BT-77.
+
+    :param role: the invoice field the value hangs under (``seller``, ``buyer``,
+        ``tax_representative``, ``delivery``, ``lines``…), to pick the right id.
     """
-    return _terms().get((class_name, field))
+    ids = _terms().get((class_name, field))
+    if not ids:
+        return None
+    position = _ROLE_POSITION.get(role or "", 0)
+    if class_name == "AllowanceCharge":
+        # "BT-92 / BT-99 / BT-136 / BT-141": document allowance, document charge, line allowance, line charge.
+        position = 2 if (role or "").split(":")[0] == "lines" else 0
+        if role is not None and role.endswith(":charge"):
+            position += 1
+    return ids[position] if position < len(ids) else ids[0]

@@ -58,3 +58,21 @@ def test_json_codec_keeps_amounts_as_strings() -> None:
         "attachments": [{"reference": "A", "content": "AAE="}],
     }
     json.dumps(data)
+
+
+def test_terms_follow_the_role_of_shared_groups() -> None:
+    assert term_of("Party", "identifiers", "buyer") == "BT-46"
+    assert term_of("Party", "identifiers", "seller") == "BT-29"
+    assert term_of("Address", "city", "tax_representative") == "BT-66"
+    assert term_of("Address", "city", "delivery") == "BT-77"
+    a = Invoice(buyer=Party(name="A"))
+    b = Invoice(buyer=Party(name="B"))
+    [difference] = diff_invoices(a, b)
+    assert difference.term == "BT-44"
+
+
+def test_allowance_and_charge_terms_by_level() -> None:
+    assert term_of("AllowanceCharge", "amount", "allowances_charges") == "BT-92"
+    assert term_of("AllowanceCharge", "amount", "allowances_charges:charge") == "BT-99"
+    assert term_of("AllowanceCharge", "amount", "lines") == "BT-136"
+    assert term_of("AllowanceCharge", "amount", "lines:charge") == "BT-141"
