@@ -129,4 +129,3 @@ def describe(detected: Detected) -> str:
         DocumentKind.UNKNOWN: "unknown",
     }[detected.kind]
     return f"{name} ({detected.profile.label})" if detected.profile else name
-

@@ -10,8 +10,9 @@ The root lives here, in the lowest layer, so that every package (``formats``,
         ├── InputTooLarge           code="format.too-large"
         ├── UnsafeXml               code="format.unsafe-xml"  DTD, entity, too deep
         ├── ParseError              code="format.parse"       not well-formed, truncated, empty
-        └── UnsupportedFormat       code="format.unsupported" well-formed but not an invoice we read
-            └── LegacyFormat        code="format.legacy"      e.g. ZUGFeRD 1.0
+        ├── UnsupportedFormat       code="format.unsupported" well-formed but not an invoice we read
+        │   └── LegacyFormat        code="format.legacy"      e.g. ZUGFeRD 1.0
+        └── NotRepresentable        code="format.not-representable" the target syntax cannot hold this invoice
 
 Every error carries a stable ``code``, a one-line message and optional context
 (``path``, ``rule_id``...). CLI and API map ``code`` to exit status / HTTP status
@@ -29,6 +30,7 @@ __all__ = [
     "FormatError",
     "InputTooLarge",
     "LegacyFormat",
+    "NotRepresentable",
     "ParseError",
     "UnsafeXml",
     "UnsupportedFormat",
@@ -100,3 +102,9 @@ class LegacyFormat(UnsupportedFormat):
     """A known but retired format, such as ZUGFeRD 1.0."""
 
     code = "format.legacy"
+
+
+class NotRepresentable(FormatError):
+    """The target syntax cannot hold the invoice at all (not just one term)."""
+
+    code = "format.not-representable"

@@ -51,9 +51,7 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | 
     :raises ParseError: the input is empty or not well-formed.
     """
     if len(data) > max_bytes:
-        raise InputTooLarge(
-            f"input is {len(data):,} bytes, over the {max_bytes:,}-byte limit", path=source
-        )
+        raise InputTooLarge(f"input is {len(data):,} bytes, over the {max_bytes:,}-byte limit", path=source)
     if not data.strip():
         raise ParseError("input is empty", path=source)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -67,7 +65,9 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | 
         if "depth" in message.lower():
             raise UnsafeXml(f"refused: elements nest deeper than {MAX_DEPTH} levels", path=source) from exc
         if "entity" in message.lower() or "DOCTYPE" in message:
-            raise UnsafeXml(f"refused: DTD and entity declarations are not allowed in invoices ({message})", path=source) from exc
+            raise UnsafeXml(
+                f"refused: DTD and entity declarations are not allowed in invoices ({message})", path=source
+            ) from exc
         raise ParseError(f"not well-formed XML: {message}", path=source) from exc
     except ValueError as exc:  # e.g. a unicode string with an encoding declaration
         raise ParseError(f"not well-formed XML: {exc}", path=source) from exc

@@ -78,4 +78,3 @@ class Delivery:
     """BT-72 Actual delivery date."""
     address: Address | None = None
     """BG-15 Deliver to address."""
-

@@ -18,6 +18,7 @@ from decimal import Decimal
 from lxml import etree
 
 from formats.conversion import ConversionWarning, RenderResult
+from formats.errors import NotRepresentable
 from formats.leftovers import restore
 from formats.model import ExtensionElement, Identifier, Invoice, PaymentMeans
 from formats.ubl import _tags as t
@@ -120,13 +121,11 @@ def _fit(invoice: Invoice, warnings: list[ConversionWarning]) -> Invoice:
         invoice = dataclasses.replace(invoice, payee=dataclasses.replace(payee, identifiers=payee.identifiers[:1]))
         warnings.append(_dropped_identifiers("BT-60", "payee", payee.identifiers))
     if not invoice.lines:
-        warnings.append(
-            ConversionWarning(
-                code="ubl.no-invoice-line",
-                term="BG-25",
-                message="UBL requires at least one invoice line and the invoice has none: "
-                "the output is not schema-valid",
-            )
+        # Writing it anyway would hand a schema-invalid document to a partner.
+        raise NotRepresentable(
+            "UBL 2.1 requires at least one invoice line (BG-25) and this invoice has none "
+            "(Factur-X MINIMUM and BASIC WL carry none); convert it to CII instead",
+            rule_id="BR-16",
         )
     derived = sum(
         1

@@ -69,4 +69,6 @@ def exception_manager(verbose: bool) -> Iterator[None]:
     except Exception as exc:  # the one place where anything else is caught, to keep output to one line
         if verbose:
             log.exception("unexpected error")
-        fail(f"internal error ({type(exc).__name__}: {exc}); rerun with --verbose and report it", EXIT_CODES["internal"])
+        fail(
+            f"internal error ({type(exc).__name__}: {exc}); rerun with --verbose and report it", EXIT_CODES["internal"]
+        )

@@ -19,7 +19,9 @@ def read_input(name: str, max_bytes: int) -> bytes:
     else:
         size = Path(name).stat().st_size
         if size > max_bytes:
-            raise InputTooLarge(f"input is {size:,} bytes, over the {max_bytes:,}-byte limit (see --max-size)", path=name)
+            raise InputTooLarge(
+                f"input is {size:,} bytes, over the {max_bytes:,}-byte limit (see --max-size)", path=name
+            )
         with Path(name).open("rb") as handle:
             data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:

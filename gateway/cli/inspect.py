@@ -81,7 +81,9 @@ def summarise(invoice: Invoice) -> str:
     rows.append(f"  {'Lines':<14} {len(invoice.lines)}")
     for line in invoice.lines:
         name = line.item.name if line.item and line.item.name else "?"
-        rows.append(f"    {line.id or '?':>4}  {line.quantity} {line.unit_code or ''}  {name[:50]:<50}  {line.net_amount}")
+        rows.append(
+            f"    {line.id or '?':>4}  {line.quantity} {line.unit_code or ''}  {name[:50]:<50}  {line.net_amount}"
+        )
     if invoice.extensions:
         rows.append(f"  {'Extensions':<14} {len(invoice.extensions)} element(s) outside EN 16931 kept")
     return "\n".join(rows)

@@ -35,7 +35,9 @@ Exit status:
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool, max_size: int) -> None:
     """Aiguillage: read, validate and convert e-invoices (UBL, CII, Factur-X)."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     ctx.obj = {"verbose": verbose, "max_size": max_size}
 
 

@@ -58,7 +58,9 @@ def _assert_one_line_failure(result: subprocess.CompletedProcess[str], code: int
     ],
 )
 @pytest.mark.parametrize("command", ["convert", "inspect"])
-def test_bad_input_gets_one_line_and_exit_3(tmp_path: Path, name: str, content: bytes, needle: str, command: str) -> None:
+def test_bad_input_gets_one_line_and_exit_3(
+    tmp_path: Path, name: str, content: bytes, needle: str, command: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     args = [command, str(path)] + (["--to", "ubl"] if command == "convert" else [])

@@ -129,7 +129,7 @@ def test_tax_point_date_is_a_date_string_and_document_level() -> None:
     )
     result = read(cii(settlement=taxes))
     assert result.invoice.tax_point_date == date(2026, 1, 15)
-    assert result.invoice.tax_point_date_code == "5"
+    assert result.invoice.tax_point_date_code == "3"  # UNTDID 2475 "5" read as EN 16931's UNTDID 2005 "3"
     assert len(result.invoice.vat_breakdown) == 2
     assert [(w.code, w.term) for w in result.warnings] == [("cii.differing-tax-point", "BT-7")]
 

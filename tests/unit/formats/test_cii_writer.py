@@ -74,7 +74,7 @@ def full_invoice(**changes: object) -> Invoice:
         currency="USD",
         tax_currency="EUR",
         tax_point_date=date(2026, 1, 30),
-        tax_point_date_code="5",
+        tax_point_date_code="3",
         due_date=date(2026, 3, 2),
         buyer_reference="SERVICE-1",
         project_reference="PRJ-1",
@@ -315,6 +315,17 @@ def test_bt111_needs_bt6() -> None:
     assert tree.xpath("//ram:TaxTotalAmount/@currencyID", namespaces=NS) == ["USD"]
 
 
+def test_vat_accounting_currency_equal_to_invoice_currency_is_left_out() -> None:
+    result = render_cii(full_invoice(currency="EUR", tax_currency="EUR"))
+    assert [(w.code, w.term) for w in result.warnings] == [
+        ("cii.not-representable", "BT-6"),
+        ("cii.not-representable", "BT-111"),
+    ]
+    tree = parse_xml(result.data)
+    assert tree.xpath("//ram:TaxCurrencyCode", namespaces=NS) == []
+    assert tree.xpath("//ram:TaxTotalAmount/@currencyID", namespaces=NS) == ["EUR"]
+
+
 def test_dates_are_format_102() -> None:
     tree = render_tree(full_invoice())
     strings = tree.xpath("//udt:DateTimeString | //udt:DateString | //qdt:DateTimeString", namespaces=NS)
@@ -342,16 +353,12 @@ def test_tax_point_date_once_and_code_on_every_header_tax() -> None:
 
 
 @pytest.mark.parametrize(("code", "written"), [("3", "5"), ("35", "29"), ("432", "72")])
-def test_untdid_2005_tax_point_code_is_written_in_untdid_2475(code: str, written: str) -> None:
+def test_en16931_tax_point_code_is_written_in_untdid_2475(code: str, written: str) -> None:
+    # The model holds BT-8 in UNTDID 2005 (EN 16931, UBL); CII says the same in UNTDID 2475: no loss, no warning.
     result = render_cii(full_invoice(tax_point_date=None, tax_point_date_code=code))
-    assert [(w.code, w.term) for w in result.warnings] == [("cii.tax-point-date-code", "BT-8")]
-    assert set(parse_xml(result.data).xpath("//ram:DueDateTypeCode/text()", namespaces=NS)) == {written}
-
-
-def test_untdid_2475_tax_point_code_is_written_as_is() -> None:
-    result = render_cii(full_invoice(tax_point_date=None, tax_point_date_code="72"))
     assert result.warnings == ()
-    assert set(parse_xml(result.data).xpath("//ram:DueDateTypeCode/text()", namespaces=NS)) == {"72"}
+    assert set(parse_xml(result.data).xpath("//ram:DueDateTypeCode/text()", namespaces=NS)) == {written}
+    assert read_cii(parse_xml(result.data)).invoice.tax_point_date_code == code
 
 
 def test_tax_point_date_without_vat_breakdown_is_reported() -> None:

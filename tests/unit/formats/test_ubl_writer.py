@@ -11,6 +11,7 @@ import facturx
 import pytest
 from lxml import etree
 
+from formats.errors import NotRepresentable
 from formats.model import (
     Address,
     AllowanceCharge,
@@ -50,6 +51,10 @@ def schemas() -> dict[str, etree.XMLSchema]:
         "Invoice": etree.XMLSchema(etree.parse(str(XSD_DIR / "UBL-Invoice-2.1.xsd"))),
         "CreditNote": etree.XMLSchema(etree.parse(str(XSD_DIR / "UBL-CreditNote-2.1.xsd"))),
     }
+
+
+#: UBL requires a line; tests about other parts of the document carry this minimal one.
+ONE_LINE = (InvoiceLine(id="1"),)
 
 
 def full_invoice(type_code: str = "380") -> Invoice:
@@ -386,7 +391,7 @@ def test_currency_id_is_bt5_on_every_amount_but_bt111() -> None:
 
 def test_decimals_are_written_with_their_precision_and_never_an_exponent() -> None:
     totals = Totals(payable=Decimal("120.00"), prepaid=Decimal("1E+1"), rounding=Decimal("0.000"))
-    root, _ = render(Invoice(number="1", currency="EUR", totals=totals))
+    root, _ = render(Invoice(number="1", currency="EUR", totals=totals, lines=ONE_LINE))
     written = {local(el): el.text for el in root.xpath("cac:LegalMonetaryTotal/*", namespaces=NS)}
     assert written == {"PrepaidAmount": "10", "PayableRoundingAmount": "0.000", "PayableAmount": "120.00"}
     assert read_ubl(root).invoice.totals == Totals(
@@ -456,6 +461,7 @@ def test_text_is_escaped_and_survives() -> None:
         currency="EUR",
         notes=(Note(text=tricky),),
         payment_means=(PaymentMeans(type_code="30", text=tricky),),
+        lines=ONE_LINE,
     )
     root, _ = render(invoice)
     back = read_ubl(root).invoice
@@ -466,7 +472,7 @@ def test_text_is_escaped_and_survives() -> None:
 
 def test_a_control_character_is_refused_naming_the_element() -> None:
     with pytest.raises(ValueError, match=r"cbc:Note: character U\+0001"):
-        render_ubl(Invoice(notes=(Note(text="bell\x01"),)))
+        render_ubl(Invoice(notes=(Note(text="bell\x01"),), lines=ONE_LINE))
 
 
 def test_pretty_and_flat_output_read_the_same() -> None:
@@ -571,6 +577,6 @@ def test_adaptations_ubl_needs_are_warned_by_term() -> None:
     assert root.xpath("cac:TaxTotal[1]/cbc:TaxAmount/text()", namespaces=NS) == ["21.00"]
 
 
-def test_an_invoice_without_lines_is_warned() -> None:
-    result = render_ubl(dataclasses.replace(full_invoice(), lines=()))
-    assert [(w.code, w.term) for w in result.warnings] == [("ubl.no-invoice-line", "BG-25")]
+def test_an_invoice_without_lines_is_refused() -> None:
+    with pytest.raises(NotRepresentable, match=r"at least one invoice line \(BG-25\)"):
+        render_ubl(dataclasses.replace(full_invoice(), lines=()))

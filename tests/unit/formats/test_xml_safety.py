@@ -30,7 +30,12 @@ def test_excessive_depth_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("data", "needle"),
-    [(b"", "empty"), (b"   \n", "empty"), (b"<a><b>", "not well-formed"), (b'<?xml version="1.0" encoding="UTF-8_W/O_BOM"?><a/>', "not well-formed")],
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"<a><b>", "not well-formed"),
+        (b'<?xml version="1.0" encoding="UTF-8_W/O_BOM"?><a/>', "not well-formed"),
+    ],
 )
 def test_broken_input_is_a_parse_error(data: bytes, needle: str) -> None:
     with pytest.raises(ParseError, match=needle):
