@@ -34,13 +34,19 @@ from formats.rendering import render_invoice  # noqa: E402
 
 
 def _files(corpus: Path, syntax: str) -> list[bytes]:
+    """Return the corpus files of ``syntax`` that convert to the other syntax.
+
+    Left out, by design: ZUGFeRD 1.0 (refused) and MINIMUM / BASIC WL CII files,
+    which carry no lines and so cannot become UBL.
+    """
+    target = "cii" if syntax == "ubl" else "ubl"
     out = []
     for path in sorted((corpus / syntax).rglob("*.xml")):
         data = path.read_bytes()
         try:
-            read_invoice(data)
+            render_invoice(read_invoice(data).invoice, target)
         except FormatError:
-            continue  # ZUGFeRD 1.0 legacy files are refused by design
+            continue
         out.append(data)
     return out
 
@@ -88,14 +94,23 @@ def main() -> None:
     print("CII files")
     ours_cii = _rate("aiguillage CII→UBL", cii, _to("ubl"), args.seconds)
     ceiling_cii = _rate("lxml parse+serialize (ceiling)", cii, _lxml_roundtrip, args.seconds)
-    peer = None
+    peer = peer_ours = None
     try:
         from drafthorse.models.document import Document
 
         def drafthorse_roundtrip(data: bytes) -> bytes:
             return bytes(Document.parse(data).serialize(schema=None))
 
-        peer = _rate("drafthorse parse+serialize (peer)", cii, drafthorse_roundtrip, args.seconds)
+        parsable = []
+        for data in cii:
+            try:
+                drafthorse_roundtrip(data)
+            except Exception:  # noqa: BLE001 - drafthorse raises bare KeyError/TypeError on some valid files
+                continue
+            parsable.append(data)
+        print(f"  (drafthorse reads {len(parsable)} of the {len(cii)} files; both are timed on those)")
+        peer = _rate("drafthorse parse+serialize (peer)", parsable, drafthorse_roundtrip, args.seconds)
+        peer_ours = _rate("aiguillage CII→UBL, same files", parsable, _to("ubl"), args.seconds)
     except ImportError:
         print("  drafthorse not installed: pip install drafthorse")
 
@@ -106,8 +121,8 @@ def main() -> None:
     print("\nComparison")
     print(f"  CII→UBL is {ceiling_cii / ours_cii:.1f}× slower than the lxml ceiling (target ≤ 3×)")
     print(f"  UBL→CII is {ceiling_ubl / ours_ubl:.1f}× slower than the lxml ceiling (target ≤ 3×)")
-    if peer:
-        print(f"  CII→UBL is {ours_cii / peer:.1f}× faster than drafthorse parse+serialize (target ≥ 2×)")
+    if peer and peer_ours:
+        print(f"  CII→UBL is {peer_ours / peer:.1f}× faster than drafthorse parse+serialize (target ≥ 2×)")
 
 
 if __name__ == "__main__":
