@@ -74,14 +74,18 @@ class SchematronRunner:
             (``formats.xml_safety``) — Saxon is given no DTD to resolve.
         :param layer: the layer name findings are reported under (``cen``, ``br-fr``…).
         """
-        executable = self.executable(artefact_id)
-        try:
-            from saxonche import PySaxonApiError
+        return self.run_text(_as_text(xml), artefact_id, layer)
 
-            node = saxon_processor().parse_xml(xml_text=_as_text(xml))
+    def run_text(self, text: str, artefact_id: str, layer: str) -> list[Finding]:
+        """Like :meth:`run`, for a document already serialised as text (no XML declaration)."""
+        executable = self.executable(artefact_id)
+        from saxonche import PySaxonApiError
+
+        try:
+            node = saxon_processor().parse_xml(xml_text=text)
             svrl = executable.transform_to_string(xdm_node=node)
         except PySaxonApiError as exc:
-            message = " ".join(str(exc).split())[:300]
+            message = "rule engine error: " + " ".join(str(exc).split())[:300]
             return [Finding(rule=ENGINE_ERROR, flag=Flag.FATAL, layer=layer, location=None, message=message)]
         if not svrl:
             return [Finding(rule=ENGINE_ERROR, flag=Flag.FATAL, layer=layer, location=None, message="no SVRL output")]
@@ -108,6 +112,10 @@ def parse_svrl(svrl: bytes, layer: str) -> list[Finding]:
         if not rule:
             match = _BRACKETED_ID.search(message)
             rule = match.group(1) if match else "no-id"
-        flag = _FLAGS.get((element.get("flag") or "fatal").lower(), Flag.FATAL)
+        # A failed assert without @flag is an error (Factur-X code-list checks). A
+        # successful report without @flag is Factur-X's "element … is marked as not
+        # used" notice: the official verdicts count only failed asserts, so it warns.
+        default = "fatal" if element.tag == _FAILED else "warning"
+        flag = _FLAGS.get((element.get("flag") or default).lower(), Flag.FATAL)
         findings.append(Finding(rule=rule, flag=flag, layer=layer, location=element.get("location"), message=message))
     return findings
