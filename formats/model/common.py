@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from formats.model._fast_init import fast_init
+
 __all__ = ["Address", "Contact", "Identifier"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Identifier:
     """An identifier with its optional scheme (ISO 6523 ICD, EAS code, or other).
@@ -27,6 +30,7 @@ class Identifier:
     """Scheme version (only BT-158-2, item classification list version)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Address:
     """A postal address: BG-5 (seller), BG-8 (buyer), BG-12 (tax rep.), BG-15 (deliver to)."""
@@ -47,6 +51,7 @@ class Address:
     """BT-40 / BT-55 / BT-69 / BT-80 Country code (ISO 3166-1 alpha-2)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Contact:
     """A contact: BG-6 (seller), BG-9 (buyer)."""

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from formats.model._fast_init import fast_init
+
 __all__ = ["ExtensionElement"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExtensionElement:
     """One source element outside EN 16931, with where it came from."""

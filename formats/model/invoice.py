@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from formats.model._fast_init import fast_init
 from formats.model.common import Identifier
 from formats.model.extension import ExtensionElement
 from formats.model.lines import AllowanceCharge, InvoiceLine, Period
@@ -34,6 +35,7 @@ __all__ = [
 CREDIT_NOTE_TYPE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"})
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Note:
     """BG-1 Invoice note."""
@@ -44,6 +46,7 @@ class Note:
     """BT-21 Invoice note subject code (UNTDID 4451, e.g. ``AAI``, ``PMT``)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PrecedingInvoice:
     """BG-3 Preceding invoice reference."""
@@ -54,6 +57,7 @@ class PrecedingInvoice:
     """BT-26 Preceding Invoice issue date."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CreditTransfer:
     """BG-17 Credit transfer."""
@@ -66,6 +70,7 @@ class CreditTransfer:
     """BT-86 Payment service provider identifier (BIC)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PaymentCard:
     """BG-18 Payment card information."""
@@ -76,6 +81,7 @@ class PaymentCard:
     """BT-88 Payment card holder name."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PaymentMeans:
     """One payment means of BG-16 Payment instructions.
@@ -97,6 +103,7 @@ class PaymentMeans:
     """BT-91 Debited account identifier (BG-19 Direct debit)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Totals:
     """BG-22 Document totals."""
@@ -123,6 +130,7 @@ class Totals:
     """BT-115 Amount due for payment."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VatBreakdown:
     """BG-23 VAT breakdown."""
@@ -141,6 +149,7 @@ class VatBreakdown:
     """BT-121 VAT exemption reason code (VATEX)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Attachment:
     """BG-24 Additional supporting document."""
@@ -159,6 +168,7 @@ class Attachment:
     """BT-125-2 Attached document Filename."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Invoice:
     """An invoice or credit note, EN 16931-1 (BT-1 … BT-165, BG-1 … BG-32).

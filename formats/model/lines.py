@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from formats.model._fast_init import fast_init
 from formats.model.common import Identifier
 
 __all__ = ["AllowanceCharge", "InvoiceLine", "Item", "ItemAttribute", "Period", "Price"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Period:
     """BG-14 Invoicing period (document) or BG-26 Invoice line period."""
@@ -24,6 +26,7 @@ class Period:
     """BT-74 / BT-135 Period end date."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AllowanceCharge:
     """An allowance or a charge, at document level (BG-20/BG-21) or line level (BG-27/BG-28).
@@ -50,6 +53,7 @@ class AllowanceCharge:
     """BT-96 / BT-103 VAT rate (document level only)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Price:
     """BG-29 Price details."""
@@ -66,6 +70,7 @@ class Price:
     """BT-150 Item price base quantity unit of measure code."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ItemAttribute:
     """BG-32 Item attribute."""
@@ -76,6 +81,7 @@ class ItemAttribute:
     """BT-161 Item attribute value."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Item:
     """BG-31 Item information."""
@@ -98,6 +104,7 @@ class Item:
     """BG-32 Item attributes."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InvoiceLine:
     """BG-25 Invoice line."""

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from formats.model._fast_init import fast_init
 from formats.model.common import Address, Contact, Identifier
 
 __all__ = ["Delivery", "Party", "Payee", "TaxRepresentative"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Party:
     """The seller (BG-4) or the buyer (BG-7).
@@ -42,6 +44,7 @@ class Party:
     """BG-6 Seller contact / BG-9 Buyer contact."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Payee:
     """BG-10 Payee, when different from the seller."""
@@ -54,6 +57,7 @@ class Payee:
     """BT-61 Payee legal registration identifier (scheme BT-61-1)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaxRepresentative:
     """BG-11 Seller tax representative party."""
@@ -66,6 +70,7 @@ class TaxRepresentative:
     """BG-12 Seller tax representative postal address."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Delivery:
     """BG-13 Delivery information (the invoicing period BG-14 lives on the invoice)."""

@@ -79,7 +79,12 @@ def read_ubl(root: etree._Element) -> ReadResult:
     else:
         raise UnsupportedFormat(f"not a UBL 2.1 Invoice or CreditNote: the root element is {tag!r}")
     ctx = ReadContext(credit_note=credit_note)
+    # Pin one lxml proxy per node for the whole read: helpers such as ``single`` and
+    # ``has_child`` visit some nodes twice, and lxml builds and tears down a proxy
+    # on every visit otherwise.
+    pinned = list(root.iter())
     invoice = _DocumentReader(ctx).read(root)
+    del pinned
     return ReadResult(invoice, tuple(ctx.warnings))
 
 

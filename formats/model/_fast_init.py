@@ -1,0 +1,93 @@
+"""A faster ``__init__`` for the frozen, slotted model dataclasses.
+
+Why: a frozen dataclass's generated ``__init__`` must bypass its own
+``__setattr__`` (which raises :class:`dataclasses.FrozenInstanceError`), so it
+stores every field through ``object.__setattr__(self, "name", value)``: a
+generic, uncached call per field. Readers build some eighty model objects per
+invoice (CEN example 1), at 1 to 8 µs each (measured: 4.2 µs for a 15-field
+class, against 1.7 µs for the same class not frozen; ``Invoice`` 7.6 µs, and
+1.8 µs with this ``__init__``).
+
+How: every model class gets a private *twin*, a plain class with the very same
+``__slots__`` (hence the same memory layout, which CPython checks). The new
+``__init__`` switches the fresh instance to the twin, stores the fields with
+ordinary attribute assignments (which the interpreter turns into direct slot
+writes), and switches it back. Each switch is one ``__class__`` assignment, so
+the instance is only ever visible as the frozen model class once ``__init__``
+returns. Nothing else changes: the class keeps the dataclass-generated
+``__eq__``, ``__hash__``, ``__repr__``, ``__setattr__`` (assignment still
+raises), ``__match_args__``, fields and signature; ``dataclasses.replace``,
+``copy`` and ``pickle`` work as before. Instances of a subclass (which may have
+another layout) take the original dataclass ``__init__``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, TypeVar
+
+__all__ = ["fast_init"]
+
+_T = TypeVar("_T")
+
+
+def fast_init(cls: type[_T]) -> type[_T]:
+    """Give a frozen, slotted dataclass a faster ``__init__`` with the same signature and effect.
+
+    Apply it above ``@dataclass(frozen=True, slots=True, ...)``.
+
+    :raises TypeError: the class is not a frozen slotted dataclass, or uses what
+        this ``__init__`` does not reproduce (``__post_init__``, ``init=False``
+        fields, default factories).
+    """
+    params = getattr(cls, "__dataclass_params__", None)
+    slots = cls.__dict__.get("__slots__")
+    if params is None or not params.frozen or slots is None:
+        raise TypeError(f"{cls.__name__}: fast_init needs a frozen dataclass with slots=True")
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if hasattr(cls, "__post_init__") or any(
+        not field.init or field.default_factory is not dataclasses.MISSING for field in fields
+    ):
+        raise TypeError(f"{cls.__name__}: fast_init does not support __post_init__, init=False or default_factory")
+    if tuple(slots) != tuple(field.name for field in fields) or len(cls.__mro__) != 2:
+        raise TypeError(f"{cls.__name__}: fast_init needs exactly one slot per field and no base class")
+    if any(field.name.startswith("_") for field in fields):
+        raise TypeError(f"{cls.__name__}: fast_init reserves names starting with '_' for its own use")
+
+    dataclass_init: Any = cls.__init__
+    twin = type(f"_{cls.__name__}Building", (), {"__slots__": tuple(slots), "__module__": cls.__module__})
+    namespace: dict[str, Any] = {
+        "_cls": cls,
+        "_twin": twin,
+        "_object_setattr": object.__setattr__,
+        "_dataclass_init": dataclass_init,
+    }
+    positional: list[str] = []
+    keyword: list[str] = []
+    for field in fields:
+        if field.default is dataclasses.MISSING:
+            parameter = field.name
+        else:
+            namespace[f"_default_{field.name}"] = field.default
+            parameter = f"{field.name}=_default_{field.name}"
+        (keyword if field.kw_only else positional).append(parameter)
+    signature = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+    names = [field.name for field in fields]
+    stores = "".join(f"        self.{name} = {name}\n" for name in names)
+    arguments = ", ".join(f"{name}={name}" for name in names)
+    source = (
+        f"def __init__({signature}):\n"
+        "    if type(self) is _cls:\n"
+        "        _object_setattr(self, '__class__', _twin)\n"
+        f"{stores}"
+        "        self.__class__ = _cls\n"
+        "    else:\n"
+        f"        _dataclass_init(self, {arguments})\n"
+    )
+    exec(source, namespace)  # noqa: S102 - the source is built from the class's own field names
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    init.__annotations__ = dict(dataclass_init.__annotations__)
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls
