@@ -4,7 +4,11 @@
   (``xsd:ubl-invoice``, ``xslt:cen-cii``...) to files and verify them against
   the pins in ``schemas/official-artefacts.yaml``;
 - :mod:`~formats.validation.xsd`: choose and run the XSD layers;
-- :mod:`~formats.validation.findings`: :class:`Finding` and :class:`ValidationReport`.
+- :mod:`~formats.validation.findings`: :class:`Finding` and :class:`ValidationReport`;
+- :mod:`~formats.validation.layers`: which layers apply to a document (:class:`Layer`);
+- :mod:`~formats.validation.engine`: :class:`Validator`, all layers on one document, in-process;
+- :mod:`~formats.validation.pool`: :class:`ValidationPool`, long-lived validator worker processes;
+- :mod:`~formats.validation.svrl`: reports written as SVRL.
 
 Validation never raises because a document is invalid; it raises
 :class:`~formats.errors.ArtefactError` only when it cannot run.
@@ -22,7 +26,11 @@ from formats.validation.artefacts import (
     ResolvedArtefact,
     load_manifest,
 )
+from formats.validation.engine import NativeChecks, Validator, input_failure
 from formats.validation.findings import Finding, Flag, ValidationReport
+from formats.validation.layers import Layer, LayerPlan, choose_layers, parse_layers
+from formats.validation.pool import ValidationPool, engine_error, load_native_checks
+from formats.validation.svrl import render_svrl
 from formats.validation.xsd import (
     FACTURX_PROFILES,
     LAYER_FX_XSD,
@@ -40,6 +48,18 @@ __all__ = [
     "Finding",
     "Flag",
     "ValidationReport",
+    # engine, layers, pool
+    "Layer",
+    "LayerPlan",
+    "NativeChecks",
+    "ValidationPool",
+    "Validator",
+    "choose_layers",
+    "engine_error",
+    "input_failure",
+    "load_native_checks",
+    "parse_layers",
+    "render_svrl",
     # artefacts
     "ENV_VAR",
     "MANIFEST_PATH",

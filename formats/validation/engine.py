@@ -7,13 +7,13 @@ documents over several such workers. A layer that cannot run on a document
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
 from formats.cii import read_cii
-from formats.detection import Detected, DocumentKind, detect_tree
-from formats.errors import FormatError
+from formats.detection import Detected, DocumentKind, describe, detect_tree
+from formats.errors import FormatError, LegacyFormat, UnsupportedFormat
 from formats.model import Invoice
 from formats.ubl import read_ubl
 from formats.validation.artefacts import ArtefactStore
@@ -62,6 +62,18 @@ class Validator:
         self._native = native_checks
         self._max_bytes = max_bytes
 
+    def preload(self, artefact_ids: Iterable[str]) -> None:
+        """Load schemas and compile stylesheets ahead of traffic (they are otherwise loaded on first use).
+
+        :param artefact_ids: ``xsd:`` ids load schemas, other ids compile Schematron XSLTs.
+        :raises ArtefactError: an artefact is missing or does not load.
+        """
+        for artefact_id in artefact_ids:
+            if artefact_id.startswith("xsd:"):
+                self._xsd.preload(artefact_id)
+            else:
+                self._schematron.executable(artefact_id)
+
     def plan(self, detected: Detected, invoice: Invoice | None, *, french: bool | None = None) -> LayerPlan:
         """Choose the layers for a document (see :func:`choose_layers`).
 
@@ -92,6 +104,13 @@ class Validator:
         except FormatError as exc:
             return input_failure(exc)
         detected = detect_tree(root)
+        if detected.kind is DocumentKind.ZUGFERD_1:
+            return input_failure(
+                LegacyFormat("ZUGFeRD 1.0 predates EN 16931: no official rules apply; ask for Factur-X / ZUGFeRD 2.x")
+            )
+        if detected.kind is DocumentKind.OTHER_XML and detected.root != "M_INVOIC":
+            # Nothing to validate against is not the same as valid.
+            return input_failure(UnsupportedFormat(f"not a document Aiguillage validates: {describe(detected)}"))
         findings: list[Finding] = []
         invoice = self._read(root, detected, findings)
         chosen = tuple(layers) if layers is not None else self.plan(detected, invoice, french=french).layers

@@ -7,7 +7,7 @@ import click
 from formats.reading import read_invoice
 from formats.rendering import Target, render_invoice
 from gateway.cli.errors import EXIT_CODES, exception_manager, fail
-from gateway.cli.inputs import read_input, write_output
+from gateway.local_files import read_input, write_output
 
 __all__ = ["convert"]
 

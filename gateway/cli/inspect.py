@@ -11,7 +11,7 @@ from formats.model import Invoice, Party
 from formats.model.json_codec import invoice_to_dict
 from formats.reading import read_invoice
 from gateway.cli.errors import exception_manager
-from gateway.cli.inputs import read_input
+from gateway.local_files import read_input
 
 __all__ = ["inspect_command", "summarise"]
 

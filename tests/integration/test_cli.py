@@ -25,7 +25,9 @@ def test_convert_writes_the_other_syntax_and_validate_accepts_it(corpus_dir: Pat
     checked = _run("validate", "--format", "json", str(output))
     assert checked.returncode == 0, checked.stdout
     report = json.loads(checked.stdout)
-    assert report["syntax"] == "cii" and report["valid"] is True and report["findings"] == []
+    assert report["syntax"] == "cii" and report["valid"] is True
+    # All layers run now; the Factur-X rules may warn (not reject), e.g. on an empty element.
+    assert [f for f in report["findings"] if f["flag"] == "fatal"] == []
 
 
 def test_convert_to_stdout(corpus_dir: Path) -> None:

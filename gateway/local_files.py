@@ -1,4 +1,4 @@
-"""Read command-line inputs and write outputs safely."""
+"""Read local input files with a size limit, and write outputs atomically (CLI, batch jobs)."""
 
 from __future__ import annotations
 
