@@ -119,7 +119,10 @@ class Validator:
         syntax = _SCHEMATRON_SYNTAX.get(detected.kind, "edifact-xml" if detected.root == "M_INVOIC" else "")
         for layer in chosen:
             if layer.is_schema:
-                findings += self._schema_layer(root, detected, layer)
+                schema_findings = self._schema_layer(root, detected, layer)
+                if schema_findings is None:
+                    continue  # e.g. fx-xsd on UBL: no such schema, so not "run"
+                findings += schema_findings
             elif layer is Layer.NATIVE:
                 if invoice is None or self._native is None:
                     continue
@@ -153,14 +156,20 @@ class Validator:
             return None
         return result.invoice
 
-    def _schema_layer(self, root: etree._Element, detected: Detected, layer: Layer) -> list[Finding]:
+    def _schema_layer(self, root: etree._Element, detected: Detected, layer: Layer) -> list[Finding] | None:
+        """Run the schemas of one XSD layer; ``None`` when the layer has no schema for this document."""
         syntax = syntax_of(root)
         if syntax is None:
-            return []
+            return None
         profile = profile_from_guideline(detected.specification)
-        schemas = choose_schemas(syntax, profile, detected.specification, store=self._store)
+        schemas = [
+            schema_id
+            for schema_id, schema_layer in choose_schemas(syntax, profile, detected.specification, store=self._store)
+            if schema_layer == layer.value
+        ]
+        if not schemas:
+            return None
         found: list[Finding] = []
-        for schema_id, schema_layer in schemas:
-            if schema_layer == layer.value:
-                found += self._xsd.validate(root, schema_id, schema_layer)
+        for schema_id in schemas:
+            found += self._xsd.validate(root, schema_id, layer.value)
         return found
