@@ -45,14 +45,14 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("AIGUILLAGE_ARTEFACTS", str(REPO.parent / "shared" / "validation-artefacts"))
 
 from formats.validation.artefacts import ArtefactStore  # noqa: E402
-from formats.validation.pool import ValidationPool, load_native_checks  # noqa: E402
+from formats.validation.pool import ValidationPool  # noqa: E402
 
 FRESH_SCRIPT = """
 import sys
 from pathlib import Path
 from formats.validation.engine import Validator
-from formats.validation.pool import load_native_checks
-report = Validator(native_checks=load_native_checks()).validate(Path(sys.argv[1]).read_bytes(), french=True)
+from formats.validation.native import native_checks
+report = Validator(native_checks=native_checks).validate(Path(sys.argv[1]).read_bytes(), french=True)
 print(report.valid)
 """
 
@@ -128,8 +128,7 @@ def main() -> None:
 
     paths = _files(args.corpus, args.limit)
     docs = [(str(path), path.read_bytes()) for path in paths]
-    native = "on" if load_native_checks() is not None else "off (formats.validation.native not available)"
-    print(f"validation throughput, full stack (automatic layers, french=True), native checks {native}")
+    print("validation throughput, full stack (automatic layers, french=True), native checks on")
     print(f"  {len(docs)} valid corpus files ({sum(len(d) for _, d in docs) / 1024:.0f} KiB), {os.cpu_count()} CPUs")
     one, warm1, rss1 = _pool_rate(1, docs, args.seconds)
     two, warm2, rss2 = _pool_rate(2, docs, args.seconds)

@@ -29,7 +29,7 @@ from formats.validation.artefacts import (
 from formats.validation.engine import NativeChecks, Validator, input_failure
 from formats.validation.findings import Finding, Flag, ValidationReport
 from formats.validation.layers import Layer, LayerPlan, choose_layers, parse_layers
-from formats.validation.pool import ValidationPool, engine_error, load_native_checks
+from formats.validation.pool import ValidationPool, engine_error
 from formats.validation.svrl import render_svrl
 from formats.validation.xsd import (
     FACTURX_PROFILES,
@@ -57,7 +57,6 @@ __all__ = [
     "choose_layers",
     "engine_error",
     "input_failure",
-    "load_native_checks",
     "parse_layers",
     "render_svrl",
     # artefacts

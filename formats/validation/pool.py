@@ -26,7 +26,6 @@ Failure policy (the issue's rule: a validator that did not run is never "valid")
 
 from __future__ import annotations
 
-import importlib
 import logging
 import multiprocessing
 import os
@@ -44,9 +43,10 @@ from typing import TYPE_CHECKING
 
 from formats.errors import AiguillageError, ArtefactError, ConfigError, FormatError
 from formats.validation.artefacts import ArtefactStore
-from formats.validation.engine import NativeChecks, Validator, input_failure
+from formats.validation.engine import Validator, input_failure
 from formats.validation.findings import Finding, Flag, ValidationReport
 from formats.validation.layers import Layer
+from formats.validation.native import native_checks
 from formats.validation.schematron import ENGINE_ERROR
 from formats.xml_safety import DEFAULT_MAX_BYTES
 
@@ -57,10 +57,8 @@ __all__ = [
     "COMMON_ARTEFACTS",
     "DEFAULT_TIMEOUT",
     "ENGINE_LAYER",
-    "NATIVE_MODULE",
     "ValidationPool",
     "engine_error",
-    "load_native_checks",
     "validate_safely",
 ]
 
@@ -82,26 +80,9 @@ COMMON_ARTEFACTS = (
 DEFAULT_TIMEOUT = 120.0
 #: Layer name of the findings the pool itself reports (worker died, timeout).
 ENGINE_LAYER = "engine"
-#: Module providing the native pre-checks, ``native_checks(invoice, syntax) -> list[Finding]``.
-NATIVE_MODULE = "formats.validation.native"
 
 # Seconds to wait for a worker to start (import saxonche, compile the warm set).
 _START_TIMEOUT = 300.0
-
-
-def load_native_checks() -> NativeChecks | None:
-    """Return the native pre-checks if :data:`NATIVE_MODULE` exists and provides them, else None.
-
-    :raises ImportError: the module exists but one of *its* imports fails.
-    """
-    try:
-        module = importlib.import_module(NATIVE_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != NATIVE_MODULE:
-            raise
-        return None
-    checks = getattr(module, "native_checks", None)
-    return checks if callable(checks) else None
 
 
 def engine_error(message: str) -> ValidationReport:
@@ -155,7 +136,7 @@ def _init_worker(
     started = time.perf_counter()
     try:
         store = ArtefactStore.from_env() if use_env else ArtefactStore(store_dir)
-        validator = Validator(store, native_checks=load_native_checks() if native else None, max_bytes=max_bytes)
+        validator = Validator(store, native_checks=native_checks if native else None, max_bytes=max_bytes)
         validator.preload(warm)
     except BaseException as exc:
         ready.put((os.getpid(), time.perf_counter() - started, f"{type(exc).__name__}: {exc}"))
@@ -241,7 +222,7 @@ class ValidationPool:
 
         :param workers: worker processes; ``None`` means ``os.cpu_count()``; 0 validates in-process.
         :param store_dir: the official artefacts directory; ``None`` reads ``AIGUILLAGE_ARTEFACTS``.
-        :param native: run the native pre-checks when :data:`NATIVE_MODULE` provides them.
+        :param native: run the native pre-checks (:mod:`formats.validation.native`).
         :param max_retries: how many times a document is validated again after its worker died.
         :param timeout: seconds one document may take (from submission) before it is an engine error.
         :param max_bytes: refuse documents larger than this.
@@ -361,7 +342,7 @@ class ValidationPool:
         with self._lock:
             if self._local is None:
                 store = self._store
-                native = load_native_checks() if self._native else None
+                native = native_checks if self._native else None
                 self._local = Validator(store, native_checks=native, max_bytes=self._max_bytes)
             return self._local
 

@@ -16,7 +16,8 @@ import pytest
 from formats.validation.engine import Validator
 from formats.validation.findings import ValidationReport
 from formats.validation.layers import Layer
-from formats.validation.pool import ENGINE_LAYER, ValidationPool, load_native_checks
+from formats.validation.native import native_checks
+from formats.validation.pool import ENGINE_LAYER, ValidationPool
 from formats.validation.schematron import ENGINE_ERROR
 
 HANDFUL = (
@@ -34,7 +35,7 @@ BATCH_GLOBS = ("ubl/cen/*.xml", "cii/cen/*.xml", "invalid/cen-ubl-invoice/*.xml"
 @pytest.fixture(scope="module")
 def validator() -> Validator:
     """The in-process reference."""
-    return Validator(native_checks=load_native_checks())
+    return Validator(native_checks=native_checks)
 
 
 @pytest.fixture(scope="module")
