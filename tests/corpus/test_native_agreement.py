@@ -5,9 +5,10 @@ and ``invalid/mutated`` that reads into the model, and for every official rule i
 that :func:`~formats.validation.native.native_checks` implements for the file's
 syntax: native reports R fatal ⇔ the CEN layer (``xslt:cen-ubl`` / ``xslt:cen-cii``)
 reports R fatal. The CEN layer runs on every file, MINIMUM and BASIC WL included:
-the rules are the same XPath whatever the profile. Files that do not read into the
-model (FormatError) are skipped, each with its reason. ``AIG-*`` findings are not
-compared, but must never be fatal.
+the rules are the same XPath whatever the profile. A file that does not read into
+the model (FormatError) cannot be pre-checked: it must then be refused by the
+official layers too (or be ZUGFeRD 1.0). ``AIG-*`` findings are not compared, but
+must never be fatal.
 """
 
 from __future__ import annotations
