@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from formats.detection import Detected
 from formats.model import Invoice
+from formats.model._fast_init import fast_init
 
 __all__ = ["ConversionWarning", "ReadResult", "RenderResult"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConversionWarning:
     """Something the target cannot hold, or the source said ambiguously.
@@ -25,6 +27,7 @@ class ConversionWarning:
     """One readable sentence: what was kept, what was dropped, where."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RenderResult:
     """The output of a writer."""
@@ -35,6 +38,7 @@ class RenderResult:
     """Everything the target syntax could not hold."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ReadResult:
     """The output of a reader."""

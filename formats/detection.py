@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from lxml import etree
 
+from formats.model._fast_init import fast_init
 from formats.profiles import Profile, profile_from_specification
 from formats.xml_safety import DEFAULT_MAX_BYTES, parse_xml
 
@@ -41,6 +42,10 @@ NAMESPACES = {
 _CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 _RSM = NAMESPACES["cii"]
 _RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+_CUSTOMIZATION_ID = f"{{{_CBC}}}CustomizationID"
+_CONTEXT = f"{{{_RSM}}}ExchangedDocumentContext"
+_GUIDELINE = f"{{{_RAM}}}GuidelineSpecifiedDocumentContextParameter"
+_RAM_ID = f"{{{_RAM}}}ID"
 
 _BY_ROOT = {
     f"{{{NAMESPACES['ubl-invoice']}}}Invoice": DocumentKind.UBL_INVOICE,
@@ -51,6 +56,7 @@ _BY_ROOT = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Detected:
     """The result of detection."""
@@ -93,14 +99,14 @@ def detect_tree(root: etree._Element) -> Detected:
     syntax: str | None = None
     if kind in (DocumentKind.UBL_INVOICE, DocumentKind.UBL_CREDIT_NOTE):
         syntax = "ubl"
-        specification = _child_text(root, f"{{{_CBC}}}CustomizationID")
+        specification = _child_text(root, _CUSTOMIZATION_ID)
     elif kind is DocumentKind.CII:
         syntax = "cii"
-        context = root.find(f"{{{_RSM}}}ExchangedDocumentContext")
+        context = next(root.iterchildren(_CONTEXT), None)
         if context is not None:
-            guideline = context.find(f"{{{_RAM}}}GuidelineSpecifiedDocumentContextParameter")
+            guideline = next(context.iterchildren(_GUIDELINE), None)
             if guideline is not None:
-                specification = _child_text(guideline, f"{{{_RAM}}}ID")
+                specification = _child_text(guideline, _RAM_ID)
     elif kind is DocumentKind.ZUGFERD_1:
         syntax = "zugferd-1.0"
     elif kind is DocumentKind.CDAR:
@@ -109,7 +115,8 @@ def detect_tree(root: etree._Element) -> Detected:
 
 
 def _child_text(parent: etree._Element, tag: str) -> str | None:
-    child = parent.find(tag)
+    # ``iterchildren(tag)`` matches in C; ``find`` goes through ElementPath (same first child).
+    child = next(parent.iterchildren(tag), None)
     if child is None or child.text is None:
         return None
     return child.text.strip()

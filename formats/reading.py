@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from formats.cii import read_cii
 from formats.conversion import ReadResult
 from formats.detection import DocumentKind, describe, detect_tree
@@ -42,4 +40,4 @@ def read_invoice(data: bytes, *, source: str | None = None, max_bytes: int = DEF
         )
     else:
         raise UnsupportedFormat(f"not an invoice: {describe(detected)}", path=source)
-    return dataclasses.replace(result, detected=detected)
+    return ReadResult(result.invoice, result.warnings, detected)  # built once, not via dataclasses.replace

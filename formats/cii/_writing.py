@@ -86,7 +86,10 @@ class Out:
             if attribute is not None and code is not None
             else ""
         )
-        self.parts.append(f"{self._indent[self.depth]}<{name}{extra}>{_escape(value, name)}</{name}>")
+        # Inlined fast path of _escape: printable text without & < > needs nothing.
+        if not value.isprintable() or "&" in value or "<" in value or ">" in value:
+            value = _escape(value, name)
+        self.parts.append(f"{self._indent[self.depth]}<{name}{extra}>{value}</{name}>")
 
     def coded(self, name: str, value: str, **attributes: str | None) -> None:
         """Write ``<name a="…" b="…">value</name>``, leaving out attributes that are None."""
@@ -99,9 +102,11 @@ class Out:
         """Write ``<outer><name>value</name></outer>`` unless ``value`` is None."""
         if value is None:
             return
+        if not value.isprintable() or "&" in value or "<" in value or ">" in value:
+            value = _escape(value, name)
         indent = self._indent
         depth = self.depth
-        inner = f"{indent[depth + 1]}<{name}>{_escape(value, name)}</{name}>"
+        inner = f"{indent[depth + 1]}<{name}>{value}</{name}>"
         self.parts.append(f"{indent[depth]}<{outer}>{inner}{indent[depth]}</{outer}>")
 
     def number(

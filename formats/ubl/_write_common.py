@@ -27,8 +27,7 @@ def number(value: Decimal) -> str:
 
 def write_amount(out: XmlText, tag: str, value: Decimal | None, currency: str) -> None:
     """Write an amount when present; ``currency`` is the prepared ``currencyID`` attribute."""
-    if value is not None:
-        out.leaf(tag, format(value, "f"), currency)
+    out.number(tag, value, currency)
 
 
 def write_date(out: XmlText, tag: str, value: date | None) -> None:
@@ -84,7 +83,7 @@ def write_tax_category(
     out.start(tag)
     out.opt("cbc:ID", category)
     if rate is not None:
-        out.leaf("cbc:Percent", format(rate, "f"))
+        out.number("cbc:Percent", rate)
     out.opt("cbc:TaxExemptionReasonCode", reason_code)
     out.opt("cbc:TaxExemptionReason", reason)
     out.wrapped("cac:TaxScheme", "cbc:ID", "VAT")
@@ -98,9 +97,9 @@ def write_allowance_charge(out: XmlText, value: AllowanceCharge, currency: str) 
     out.opt("cbc:AllowanceChargeReasonCode", value.reason_code)
     out.opt("cbc:AllowanceChargeReason", value.reason)
     if value.percentage is not None:
-        out.leaf("cbc:MultiplierFactorNumeric", format(value.percentage, "f"))
-    write_amount(out, "cbc:Amount", value.amount, currency)
-    write_amount(out, "cbc:BaseAmount", value.base_amount, currency)
+        out.number("cbc:MultiplierFactorNumeric", value.percentage)
+    out.number("cbc:Amount", value.amount, currency)
+    out.number("cbc:BaseAmount", value.base_amount, currency)
     if value.vat_category is not None or value.vat_rate is not None:
         write_tax_category(out, "cac:TaxCategory", value.vat_category, value.vat_rate)
     out.end("cac:AllowanceCharge")

@@ -7,7 +7,6 @@ from decimal import Decimal
 from formats.model import InvoiceLine, Item, Price
 from formats.ubl._write_common import (
     write_allowance_charge,
-    write_amount,
     write_identifier,
     write_period,
     write_tax_category,
@@ -51,10 +50,10 @@ def _item(out: XmlText, item: Item | None, line: InvoiceLine) -> None:
 
 def _price(out: XmlText, price: Price, currency: str) -> None:
     out.start("cac:Price")
-    write_amount(out, "cbc:PriceAmount", price.net_price, currency)
+    out.number("cbc:PriceAmount", price.net_price, currency)
     if price.base_quantity is not None:
         unit = "" if price.base_quantity_unit is None else attribute("unitCode", price.base_quantity_unit)
-        out.leaf("cbc:BaseQuantity", format(price.base_quantity, "f"), unit)
+        out.number("cbc:BaseQuantity", price.base_quantity, unit)
     if price.discount is not None or price.gross_price is not None:
         discount = price.discount
         gross = price.gross_price
@@ -63,8 +62,8 @@ def _price(out: XmlText, price: Price, currency: str) -> None:
             discount = Decimal(0) if price.net_price is None else gross - price.net_price
         out.start("cac:AllowanceCharge")
         out.leaf("cbc:ChargeIndicator", "false")
-        write_amount(out, "cbc:Amount", discount, currency)
-        write_amount(out, "cbc:BaseAmount", price.gross_price, currency)
+        out.number("cbc:Amount", discount, currency)
+        out.number("cbc:BaseAmount", price.gross_price, currency)
         out.end("cac:AllowanceCharge")
     out.end("cac:Price")
 
@@ -80,8 +79,8 @@ def write_line(out: XmlText, line: InvoiceLine, currency: str, *, credit_note: b
     out.opt("cbc:Note", line.note)
     if line.quantity is not None:
         unit = "" if line.unit_code is None else attribute("unitCode", line.unit_code)
-        out.leaf("cbc:CreditedQuantity" if credit_note else "cbc:InvoicedQuantity", format(line.quantity, "f"), unit)
-    write_amount(out, "cbc:LineExtensionAmount", line.net_amount, currency)
+        out.number("cbc:CreditedQuantity" if credit_note else "cbc:InvoicedQuantity", line.quantity, unit)
+    out.number("cbc:LineExtensionAmount", line.net_amount, currency)
     out.opt("cbc:AccountingCost", line.accounting_reference)
     write_period(out, line.period)
     if line.order_line_reference is not None:

@@ -13,6 +13,7 @@ values come from the model, and they are escaped and checked here.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 __all__ = ["XmlText", "attribute"]
 
@@ -89,22 +90,34 @@ class XmlText:
 
         :raises ValueError: the text holds a character XML cannot carry.
         """
-        self.parts.append(f"{self._indents[self.depth]}<{tag}{attributes}>{_escape_text(text, tag)}</{tag}>")
+        # Fast path inlined (most values need no escaping): see _escape_text.
+        if not text.isprintable() or "&" in text or "<" in text or ">" in text:
+            text = _escape_text(text, tag)
+        self.parts.append(f"{self._indents[self.depth]}<{tag}{attributes}>{text}</{tag}>")
         self._opened = False
+
+    def number(self, tag: str, value: Decimal | None, attributes: str = "") -> None:
+        """Append a decimal in plain notation when ``value`` is not None (digits need no escaping)."""
+        if value is not None:
+            self.parts.append(f"{self._indents[self.depth]}<{tag}{attributes}>{value:f}</{tag}>")
+            self._opened = False
 
     def opt(self, tag: str, text: str | None, attributes: str = "") -> None:
         """Append a text-only element when ``text`` is not None."""
         if text is not None:
-            self.parts.append(f"{self._indents[self.depth]}<{tag}{attributes}>{_escape_text(text, tag)}</{tag}>")
+            if not text.isprintable() or "&" in text or "<" in text or ">" in text:
+                text = _escape_text(text, tag)
+            self.parts.append(f"{self._indents[self.depth]}<{tag}{attributes}>{text}</{tag}>")
             self._opened = False
 
     def wrapped(self, outer: str, tag: str, text: str, attributes: str = "") -> None:
         """Append a container holding one text-only element (``cac:PartyName/cbc:Name``)."""
+        if not text.isprintable() or "&" in text or "<" in text or ">" in text:
+            text = _escape_text(text, tag)
         indents = self._indents
         depth = self.depth
         self.parts.append(
-            f"{indents[depth]}<{outer}>{indents[depth + 1]}<{tag}{attributes}>{_escape_text(text, tag)}</{tag}>"
-            f"{indents[depth]}</{outer}>"
+            f"{indents[depth]}<{outer}>{indents[depth + 1]}<{tag}{attributes}>{text}</{tag}>{indents[depth]}</{outer}>"
         )
         self._opened = False
 
