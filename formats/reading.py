@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from formats.cii import read_cii
-from formats.conversion import ReadResult
+from formats.conversion import ConversionWarning, ReadResult
 from formats.detection import DocumentKind, describe, detect_tree
 from formats.errors import LegacyFormat, UnsupportedFormat
+from formats.pdf import extract_invoice_xml, level_matches
 from formats.ubl import read_ubl
 from formats.xml_safety import DEFAULT_MAX_BYTES, parse_xml
 
@@ -21,7 +22,7 @@ def read_invoice(data: bytes, *, source: str | None = None, max_bytes: int = DEF
     """
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
     if b"%PDF-" in data[:1024]:
-        raise UnsupportedFormat("PDF input is not supported yet: extract the embedded XML first", path=source)
+        return _read_pdf(data, source=source, max_bytes=max_bytes)
     if head.startswith((b"UNA", b"UNB")):
         raise UnsupportedFormat("EDIFACT input is not supported yet", path=source)
     if data.strip() and not head.startswith(b"<"):
@@ -41,3 +42,26 @@ def read_invoice(data: bytes, *, source: str | None = None, max_bytes: int = DEF
     else:
         raise UnsupportedFormat(f"not an invoice: {describe(detected)}", path=source)
     return ReadResult(result.invoice, result.warnings, detected)  # built once, not via dataclasses.replace
+
+
+def _read_pdf(data: bytes, *, source: str | None, max_bytes: int) -> ReadResult:
+    """Read the invoice embedded in a hybrid PDF (Factur-X, ZUGFeRD, XRechnung).
+
+    The XMP conformance level is checked against the profile BT-24 names; a
+    mismatch is a warning (the XML is what counts), naming BT-24.
+    """
+    embedded = extract_invoice_xml(data, source=source, max_bytes=max_bytes)
+    inner = read_invoice(embedded.xml, source=f"{source or 'PDF'}#{embedded.filename}", max_bytes=max_bytes)
+    warnings = list(inner.warnings)
+    level = embedded.xmp_conformance_level
+    profile = inner.detected.profile if inner.detected else None
+    if level is not None and not level_matches(level, profile):
+        warnings.append(
+            ConversionWarning(
+                code="pdf.level-mismatch",
+                term="BT-24",
+                message=f"the PDF's XMP says {level!r} but the embedded XML's BT-24 names "
+                f"{profile.label if profile else 'no known profile'}",
+            )
+        )
+    return ReadResult(inner.invoice, tuple(warnings), inner.detected)

@@ -15,6 +15,7 @@ from formats.cii import read_cii
 from formats.detection import Detected, DocumentKind, describe, detect_tree
 from formats.errors import FormatError, LegacyFormat, UnsupportedFormat
 from formats.model import Invoice
+from formats.pdf import extract_invoice_xml
 from formats.ubl import read_ubl
 from formats.validation.artefacts import ArtefactStore
 from formats.validation.findings import Finding, Flag, ValidationReport
@@ -100,6 +101,9 @@ class Validator:
         :raises ArtefactError: an official artefact a chosen layer needs is missing.
         """
         try:
+            if data[:1024].find(b"%PDF-") >= 0:
+                # A hybrid PDF is validated through its embedded invoice XML.
+                data = extract_invoice_xml(data, source=source, max_bytes=self._max_bytes).xml
             root = parse_xml(data, max_bytes=self._max_bytes, source=source)
         except FormatError as exc:
             return input_failure(exc)

@@ -19,7 +19,7 @@ __all__ = ["convert"]
 @click.option("--strict", is_flag=True, help="Fail (exit 3) if the target cannot hold every business term.")
 @click.pass_obj
 def convert(obj: dict[str, object], input_file: str, target: str, output: str | None, strict: bool) -> None:
-    """Convert INPUT (UBL or CII, detected from its content) to UBL or CII.
+    """Convert INPUT (UBL, CII or a Factur-X/ZUGFeRD PDF, detected from its content) to UBL or CII.
 
     Terms the target syntax cannot hold are listed on stderr as warnings, each
     naming its business term; with --strict they make the command fail.

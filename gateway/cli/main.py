@@ -10,6 +10,7 @@ from formats.xml_safety import DEFAULT_MAX_BYTES
 from gateway.cli.convert import convert
 from gateway.cli.demo import demo
 from gateway.cli.inspect import inspect_command
+from gateway.cli.pdf import pdf
 from gateway.cli.validate import validate
 
 __all__ = ["cli", "main"]
@@ -34,7 +35,7 @@ Exit status:
 @click.version_option(package_name="aiguillage")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool, max_size: int) -> None:
-    """Aiguillage: read, validate and convert e-invoices (UBL, CII, Factur-X)."""
+    """Aiguillage: read, validate and convert e-invoices (UBL, CII, Factur-X PDF)."""
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -45,6 +46,7 @@ cli.add_command(convert)
 cli.add_command(validate)
 cli.add_command(inspect_command)
 cli.add_command(demo)
+cli.add_command(pdf)
 
 
 def main() -> None:

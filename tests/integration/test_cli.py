@@ -82,3 +82,21 @@ def test_demo_converts_and_validates_the_samples(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "samples converted, valid and identical" in result.stdout
     assert len(list((tmp_path / "demo").glob("*.xml"))) >= 3
+
+
+def test_pdf_extract_and_convert_from_pdf(corpus_dir: Path, tmp_path: Path) -> None:
+    source = corpus_dir / "facturx-pdf/akretion/invoice_EN16931.pdf"
+    out = tmp_path / "factur-x.xml"
+    result = _run("pdf", "extract", str(source), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "factur-x.xml (AFRelationship Source)" in result.stderr and "XMP level EN 16931" in result.stderr
+    assert out.read_bytes().lstrip().startswith(b"<?xml")
+    converted = _run("convert", str(source), "--to", "ubl")
+    assert converted.returncode == 0, converted.stderr
+    assert read_invoice(converted.stdout.encode()).invoice.number == read_invoice(out.read_bytes()).invoice.number
+
+
+def test_pdf_without_invoice_is_refused_in_one_line(corpus_dir: Path) -> None:
+    result = _run("pdf", "extract", str(corpus_dir / "plain-pdf/stripped-facturx/EN16931_Einfach.stripped.pdf"))
+    assert result.returncode == 3
+    assert result.stderr.count("\n") == 1 and "no embedded invoice XML" in result.stderr
