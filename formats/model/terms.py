@@ -46,6 +46,8 @@ def _terms() -> dict[tuple[str, str], tuple[str, ...]]:
 
 # Shared groups list their ids in this order in the docstrings
 # (e.g. "BT-35 / BT-50 / BT-64 / BT-75 Address line 1").
+#: Classes that serve several groups and list one id per group in their docstrings.
+_SHARED_GROUPS = frozenset({"Party", "Address", "Contact", "Period"})
 _ROLE_POSITION = {"seller": 0, "buyer": 1, "tax_representative": 2, "delivery": 3, "invoicing_period": 0, "lines": 1}
 
 
@@ -61,7 +63,7 @@ def term_of(class_name: str, field: str, role: str | None = None) -> str | None:
     ids = _terms().get((class_name, field))
     if not ids:
         return None
-    position = _ROLE_POSITION.get(role or "", 0)
+    position = _ROLE_POSITION.get(role or "", 0) if class_name in _SHARED_GROUPS else 0
     if class_name == "AllowanceCharge":
         # "BT-92 / BT-99 / BT-136 / BT-141": document allowance, document charge, line allowance, line charge.
         position = 2 if (role or "").split(":")[0] == "lines" else 0

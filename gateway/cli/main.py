@@ -10,6 +10,7 @@ from formats.xml_safety import DEFAULT_MAX_BYTES
 from gateway.cli.convert import convert
 from gateway.cli.demo import demo
 from gateway.cli.inspect import inspect_command
+from gateway.cli.mappings import mappings
 from gateway.cli.pdf import pdf
 from gateway.cli.validate import validate
 
@@ -47,6 +48,7 @@ cli.add_command(validate)
 cli.add_command(inspect_command)
 cli.add_command(demo)
 cli.add_command(pdf)
+cli.add_command(mappings)
 
 
 def main() -> None:

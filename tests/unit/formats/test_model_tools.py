@@ -76,3 +76,9 @@ def test_allowance_and_charge_terms_by_level() -> None:
     assert term_of("AllowanceCharge", "amount", "allowances_charges:charge") == "BT-99"
     assert term_of("AllowanceCharge", "amount", "lines") == "BT-136"
     assert term_of("AllowanceCharge", "amount", "lines:charge") == "BT-141"
+
+
+def test_line_fields_name_their_own_term_not_a_group_position() -> None:
+    assert term_of("InvoiceLine", "vat_rate", "lines") == "BT-152"
+    assert term_of("Item", "standard_id", "lines") == "BT-157"
+    assert term_of("Period", "start", "lines") == "BT-134"
