@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from formats.cii._reading import LOCAL, ReadContext, identifier, text
+from formats.cii._reading import LOCAL, ReadContext, identifier, single_child, text
 from formats.cii.namespaces import RAM
 from formats.model import AllowanceCharge, Identifier, InvoiceLine, Item, ItemAttribute, Period, Price
 
@@ -225,11 +225,11 @@ def _item(ctx: ReadContext, element: etree._Element) -> Item | None:
             if attribute is not None:
                 attributes.append(attribute)
         elif name == "DesignatedProductClassification":
-            classification = _classification(ctx, child)
+            classification = single_child(ctx, child, "ClassCode", _class_code)
             if classification is not None:
                 classifications.append(classification)
         elif name == "OriginTradeCountry" and "origin_country" not in values:
-            country = _country(ctx, child)
+            country = single_child(ctx, child, "ID", text)
             if country is not None:
                 values["origin_country"] = country
         else:
@@ -259,33 +259,9 @@ def _item_attribute(ctx: ReadContext, element: etree._Element) -> ItemAttribute 
     return ItemAttribute(name=attribute_name, value=value)
 
 
-def _classification(ctx: ReadContext, element: etree._Element) -> Identifier | None:
+def _class_code(element: etree._Element) -> Identifier:
     """BT-158 ``ClassCode`` with ``@listID`` (BT-158-1) and ``@listVersionID`` (BT-158-2)."""
-    mark = len(ctx.extensions)
-    code: Identifier | None = None
-    for child in element:
-        name = LOCAL[child.tag]
-        if name == "ClassCode" and code is None:
-            code = Identifier(text(child), child.get("listID"), child.get("listVersionID"))
-        else:
-            ctx.leftover(child)
-    if code is None:
-        ctx.unmapped(element, mark)
-    return code
-
-
-def _country(ctx: ReadContext, element: etree._Element) -> str | None:
-    mark = len(ctx.extensions)
-    country: str | None = None
-    for child in element:
-        name = LOCAL[child.tag]
-        if name == "ID" and country is None:
-            country = text(child)
-        else:
-            ctx.leftover(child)
-    if country is None:
-        ctx.unmapped(element, mark)
-    return country
+    return Identifier(text(element), element.get("listID"), element.get("listVersionID"))
 
 
 def _line_agreement(ctx: ReadContext, element: etree._Element, *, values: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from formats.cii._reading import LOCAL, ReadContext, children, identifier, text
+from formats.cii._reading import LOCAL, ReadContext, children, identifier, single_child, text
 from formats.model import Address, Contact, Delivery, Identifier, Party, Payee, TaxRepresentative
 
 __all__ = ["PartyFields", "read_party"]
@@ -117,7 +117,7 @@ def read_party(ctx: ReadContext, element: etree._Element, *, role: str) -> Party
         elif name == "PostalTradeAddress" and role in _ADDRESS and fields.address is None:
             fields.address = read_address(ctx, child)
         elif name == "URIUniversalCommunication" and role in _URI and fields.electronic_address is None:
-            fields.electronic_address = _electronic_address(ctx, child)
+            fields.electronic_address = single_child(ctx, child, "URIID", identifier)
         elif name == "SpecifiedTaxRegistration" and tax_schemes:
             _tax_registration(ctx, child, fields=fields, schemes=tax_schemes)
         else:
@@ -166,9 +166,9 @@ def _contact(ctx: ReadContext, element: etree._Element) -> Contact | None:
             name_value = text(child)
             department_as_name = True
         elif name == "TelephoneUniversalCommunication" and telephone is None:
-            telephone = _communication(ctx, child, wanted="CompleteNumber")
+            telephone = single_child(ctx, child, "CompleteNumber", text)
         elif name == "EmailURIUniversalCommunication" and email is None:
-            email = _communication(ctx, child, wanted="URIID")
+            email = single_child(ctx, child, "URIID", text)
         else:
             ctx.leftover(child)
     if name_value is None and telephone is None and email is None:
@@ -177,34 +177,6 @@ def _contact(ctx: ReadContext, element: etree._Element) -> Contact | None:
     if department_as_name:  # written back as ram:PersonName
         ctx.reroute(mark, element, dropped="ram:DepartmentName", after="ram:PersonName")
     return Contact(name=name_value, telephone=telephone, email=email)
-
-
-def _communication(ctx: ReadContext, element: etree._Element, *, wanted: str) -> str | None:
-    mark = len(ctx.extensions)
-    value: str | None = None
-    for child in element:
-        name = LOCAL[child.tag]
-        if name == wanted and value is None:
-            value = text(child)
-        else:
-            ctx.leftover(child)
-    if value is None:
-        ctx.unmapped(element, mark)
-    return value
-
-
-def _electronic_address(ctx: ReadContext, element: etree._Element) -> Identifier | None:
-    mark = len(ctx.extensions)
-    value: Identifier | None = None
-    for child in element:
-        name = LOCAL[child.tag]
-        if name == "URIID" and value is None:
-            value = identifier(child)
-        else:
-            ctx.leftover(child)
-    if value is None:
-        ctx.unmapped(element, mark)
-    return value
 
 
 def _tax_registration(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from lxml import etree
 
@@ -222,3 +223,26 @@ class ReadContext:
                     raise ParseError(f"{path}: {raw!r} is not a boolean (true/false)", path=path)
                 return value
         return None
+
+
+_T = TypeVar("_T")
+
+
+def single_child(
+    ctx: ReadContext, element: etree._Element, wanted: str, convert: Callable[[etree._Element], _T]
+) -> _T | None:
+    """Read a wrapper whose one mapped child is ``wanted`` (``ram:OriginTradeCountry/ram:ID``…).
+
+    Every other child is kept as an extension; a wrapper without the wanted child
+    is kept whole (see :meth:`ReadContext.unmapped`).
+    """
+    mark = len(ctx.extensions)
+    value: _T | None = None
+    for child in element:
+        if value is None and LOCAL[child.tag] == wanted:
+            value = convert(child)
+        else:
+            ctx.leftover(child)
+    if value is None:
+        ctx.unmapped(element, mark)
+    return value
