@@ -7,7 +7,12 @@ Prints extractions/s, in the same run and on the same files, for:
 * ``factur-x get_xml_from_pdf``: akretion's library (pypdf), ``check_xsd=False``.
 
 Both are timed on the PDFs both read, and the XML each returns is compared.
-Generation (writing Factur-X PDFs) comes with a later issue and is not measured.
+
+Then Factur-X generation/s on the same inputs (one fixed visual drawn by
+``render_invoice_pdf``, each corpus Factur-X CII), in the same run:
+
+* ``aiguillage embed_facturx``: pikepdf, XMP edited in place, OutputIntent kept;
+* ``factur-x generate_from_binary``: ``check_xsd=False``, level given.
 
 Usage::
 
@@ -28,13 +33,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from formats.detection import detect  # noqa: E402
 from formats.errors import FormatError  # noqa: E402
 from formats.pdf import extract_invoice_xml  # noqa: E402
+from formats.pdf.facturx_writer import embed_facturx  # noqa: E402
+from formats.pdf.visual import render_invoice_pdf  # noqa: E402
+from formats.profiles import FACTURX_PROFILES  # noqa: E402
+from formats.reading import read_invoice  # noqa: E402
 
 FOLDERS = ("facturx-pdf", "invalid/facturx-pdf", "invalid/facturx-pdf-fnfe-1.0-flagged")
 
 
-def _rate(label: str, docs: list[bytes], work: Callable[[bytes], object], seconds: float) -> float:
+def _rate(
+    label: str, docs: list[bytes], work: Callable[[bytes], object], seconds: float, unit: str = "extractions/s"
+) -> float:
     for data in docs[:3]:
         work(data)  # warm-up
     samples = []
@@ -48,7 +60,7 @@ def _rate(label: str, docs: list[bytes], work: Callable[[bytes], object], second
             count += len(docs)
         samples.append(count / (time.perf_counter() - start))
     rate = statistics.median(samples)
-    print(f"  {label:<38} {rate:>9,.0f} extractions/s   (median of 5, {len(docs)} files)")
+    print(f"  {label:<38} {rate:>9,.0f} {unit}   (median of 5, {len(docs)} files)")
     return rate
 
 
@@ -96,7 +108,29 @@ def main() -> None:
     ours_rate = _rate("aiguillage extract_invoice_xml", both, _ours, args.seconds)
     peer_rate = _rate("factur-x get_xml_from_pdf (peer)", both, _peer, args.seconds)
     print(f"\nComparison\n  extraction is {ours_rate / peer_rate:.1f}× the factur-x rate")
-    print("  generation (writing Factur-X PDFs) comes with a later issue: not measured here")
+    _generation(args.corpus, args.seconds)
+
+
+def _generation(corpus: Path, seconds: float) -> None:
+    from facturx import generate_from_binary
+
+    xmls = [
+        data
+        for path in sorted((corpus / "cii").rglob("*.xml"))
+        if detect(data := path.read_bytes()).profile in FACTURX_PROFILES
+    ]
+    visual = render_invoice_pdf(read_invoice(xmls[0]).invoice)
+    levels = {xml: str(detect(xml).profile) for xml in xmls}
+    print(f"\nGeneration: {len(xmls)} Factur-X CII files into one {len(visual):,}-byte visual")
+    ours = _rate("aiguillage embed_facturx", xmls, lambda xml: embed_facturx(visual, xml), seconds, "PDFs/s")
+    peer = _rate(
+        "factur-x generate_from_binary (peer)",
+        xmls,
+        lambda xml: generate_from_binary(visual, xml, check_xsd=False, level=levels[xml], flavor="factur-x"),
+        seconds,
+        "PDFs/s",
+    )
+    print(f"  generation is {ours / peer:.1f}× the factur-x rate")
 
 
 if __name__ == "__main__":

@@ -73,8 +73,16 @@ class Out:
         self.depth += 1
 
     def close(self, name: str) -> None:
-        """End element ``name``."""
+        """End element ``name`` (``<name/>`` when nothing was written inside it).
+
+        An empty element stays empty even when pretty-printing: some Factur-X
+        profile schemas declare empty content, where whitespace is invalid.
+        """
         self.depth -= 1
+        last = self.parts[-1].lstrip("\n ")
+        if last == f"<{name}>" or (last.startswith(f"<{name} ") and "</" not in last and not last.endswith("/>")):
+            self.parts[-1] = self.parts[-1][:-1] + "/>"
+            return
         self.parts.append(f"{self._indent[self.depth]}</{name}>")
 
     def leaf(self, name: str, value: str | None, *, attribute: str | None = None, code: str | None = None) -> None:

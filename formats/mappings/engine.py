@@ -206,6 +206,8 @@ def apply_mapping(mapping: Mapping, text: str) -> MappingResult:
                 path = f"{table.target}[{index}].{inner}"
                 segments = (*head[:-1], (head[-1][0], index), *resolved.segments)
                 row_kind: RuleKind = "table" if raw_value is not None else "constant"
+                if raw_value is None and rule_name.startswith(f"{table.name}.defaults."):
+                    row_kind = "default"
                 term = term_for(inner, table.row_type, role)
                 store(path, value, TraceEntry(path, term, row_kind, rule_name, raw_value, value), segments)
 
@@ -238,16 +240,21 @@ def _table_items(
     table: Table, groups: dict[str, str], index: int, options: Options, warnings: list[str]
 ) -> Iterable[tuple[str, Resolved, Scalar, str, str | None]]:
     column: Column
+    filled: set[str] = set()
     for column in table.columns:
-        raw = groups.get(column.group)
-        if raw is None or not raw.strip():
+        group, raw = next(((name, groups[name]) for name in column.groups if groups.get(name, "").strip()), ("", None))
+        if raw is None:
             continue
         try:
             value = _convert(raw, column.conversion, options, column.resolved)
         except ValueError as exc:
             warnings.append(f"table {table.name!r} row {index + 1} {column.target}: {exc}")
             continue
-        yield column.target, column.resolved, value, f"{table.name}.{column.group}", raw
+        filled.add(column.target)
+        yield column.target, column.resolved, value, f"{table.name}.{group}", raw
+    for path, resolved, value in table.defaults:
+        if path not in filled:
+            yield path, resolved, value, f"{table.name}.defaults.{path}", None
     if table.sequence is not None:
         path = ".".join(name for name, _ in table.sequence.segments)
         yield path, table.sequence, str(index + 1), f"{table.name}.sequence", None

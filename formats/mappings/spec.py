@@ -104,7 +104,8 @@ class Column:
 
     target: str
     resolved: Resolved
-    group: str
+    groups: tuple[str, ...]
+    """Named groups tried in order; the first that matched gives the value."""
     conversion: Conversion
 
 
@@ -122,6 +123,9 @@ class Table:
     end: re.Pattern[str] | None = None
     continuation: tuple[re.Pattern[str], ...] = ()
     constants: tuple[tuple[str, Resolved, Scalar], ...] = ()
+    """Row fields set on every row (they win over columns)."""
+    defaults: tuple[tuple[str, Resolved, Scalar], ...] = ()
+    """Row fields set on a row only when no column of that row filled them."""
     sequence: Resolved | None = None
     min_rows: int = 1
 
@@ -249,9 +253,11 @@ def _table(name: str, spec: dict[str, Any], key: Key, default_target: str | None
         col_resolved = out.target(path, column_key, row_type)
         if col_resolved is None:
             continue
-        if row is not None and column["group"] not in groups:
-            out.add((*column_key, "group"), f"no named group {column['group']!r} in row or continuation regexes")
-        columns.append(Column(path, col_resolved, column["group"], _conversion(column, col_resolved, column_key, out)))
+        names = (column["group"],) if isinstance(column["group"], str) else tuple(column["group"])
+        for group in names:
+            if row is not None and group not in groups:
+                out.add((*column_key, "group"), f"no named group {group!r} in row or continuation regexes")
+        columns.append(Column(path, col_resolved, names, _conversion(column, col_resolved, column_key, out)))
     sequence = None
     if "sequence" in spec:
         sequence = out.target(spec["sequence"], (*key, "sequence"), row_type)
@@ -270,6 +276,7 @@ def _table(name: str, spec: dict[str, Any], key: Key, default_target: str | None
         end=end,
         continuation=continuation,
         constants=_values(spec.get("constants", {}), (*key, "constants"), out, row_type),
+        defaults=_values(spec.get("defaults", {}), (*key, "defaults"), out, row_type),
         sequence=sequence,
         min_rows=int(spec.get("min-rows", 1)),
     )

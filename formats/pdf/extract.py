@@ -25,7 +25,7 @@ from formats.pdf._streams import first_line, read_stream_capped
 from formats.pdf.xmp import XmpInfo, read_xmp
 from formats.xml_safety import DEFAULT_MAX_BYTES
 
-__all__ = ["PREFERRED_NAMES", "AttachmentInfo", "EmbeddedInvoice", "extract_invoice_xml"]
+__all__ = ["PREFERRED_NAMES", "AttachmentInfo", "EmbeddedInvoice", "extract_invoice_xml", "is_signed"]
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ def _extract(pdf: pikepdf.Pdf, *, source: str | None, max_bytes: int) -> Embedde
         xmp=_xmp(pdf, source=source, max_bytes=max_bytes),
         attachments=attachments,
         candidates=tuple(item.info.name for item in candidates),
-        signed=_is_signed(pdf),
+        signed=is_signed(pdf),
     )
 
 
@@ -240,7 +240,7 @@ def _xmp(pdf: pikepdf.Pdf, *, source: str | None, max_bytes: int) -> XmpInfo:
         return XmpInfo()
 
 
-def _is_signed(pdf: pikepdf.Pdf) -> bool:
+def is_signed(pdf: pikepdf.Pdf) -> bool:
     """Tell whether a signature is applied: a ``/Sig`` field with a value, or ``/Perms``."""
     root = pdf.Root
     if isinstance(root.get("/Perms"), pikepdf.Dictionary):

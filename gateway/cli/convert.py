@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 
+from formats.detection import DocumentKind, detect
 from formats.reading import read_invoice
 from formats.rendering import Target, render_invoice
 from gateway.cli.errors import EXIT_CODES, exception_manager, fail
+from gateway.cli.pdf_embed import refuse_pdf_to_terminal
 from gateway.local_files import read_input, write_output
 
 __all__ = ["convert"]
@@ -19,16 +21,22 @@ __all__ = ["convert"]
 @click.option("--strict", is_flag=True, help="Fail (exit 3) if the target cannot hold every business term.")
 @click.pass_obj
 def convert(obj: dict[str, object], input_file: str, target: str, output: str | None, strict: bool) -> None:
-    """Convert INPUT (UBL, CII or a Factur-X/ZUGFeRD PDF, detected from its content) to UBL or CII.
+    """Convert INPUT (UBL, CII or a Factur-X/ZUGFeRD PDF, detected from its content) to UBL, CII or Factur-X.
+
+    With --to facturx the CII is embedded into INPUT itself when INPUT is a PDF,
+    else into a PDF drawn from the invoice; a PDF is never written to a terminal.
 
     Terms the target syntax cannot hold are listed on stderr as warnings, each
     naming its business term; with --strict they make the command fail.
     """
     verbose = bool(obj["verbose"])
     with exception_manager(verbose):
+        if target == Target.FACTURX:
+            refuse_pdf_to_terminal(output)
         data = read_input(input_file, int(str(obj["max_size"])))
         read = read_invoice(data, source=input_file)
-        rendered = render_invoice(read.invoice, target)
+        visual = data if target == Target.FACTURX and detect(data).kind is DocumentKind.PDF else None
+        rendered = render_invoice(read.invoice, target, visual=visual)
         warnings = (*read.warnings, *rendered.warnings)
         for warning in warnings:
             click.echo(f"gateway: warning: [{warning.code}] {warning.term}: {warning.message}", err=True)

@@ -36,3 +36,15 @@ def extract(obj: dict[str, object], input_file: str, output: str | None) -> None
             err=True,
         )
         write_output(output, embedded.xml)
+
+
+def _register() -> None:
+    # The subcommands live in their own modules (one job each); they join the group here.
+    from gateway.cli.pdf_embed import embed
+    from gateway.cli.pdf_sign import sign, verify
+
+    for command in (embed, sign, verify):
+        pdf.add_command(command)
+
+
+_register()

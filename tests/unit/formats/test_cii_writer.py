@@ -519,3 +519,10 @@ def test_line_allowance_vat_category_is_not_representable() -> None:
     result = render_cii(Invoice(number="1", lines=(line,)))
     assert [(w.code, w.term) for w in result.warnings] == [("cii.not-representable", "BT-95")]
     assert b"CategoryTradeTax" not in result.data
+
+
+def test_an_empty_container_is_written_empty_even_when_pretty() -> None:
+    # Factur-X MINIMUM declares an empty ApplicableHeaderTradeDelivery: whitespace inside is invalid.
+    data = render_cii(Invoice(number="1")).data.decode()
+    assert "<ram:ApplicableHeaderTradeDelivery/>" in data
+    assert "<ram:ApplicableHeaderTradeDelivery>\n" not in data

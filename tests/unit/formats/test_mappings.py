@@ -84,3 +84,43 @@ def test_unknown_target_and_type_mismatch() -> None:
         load_mapping(text, "acme.yaml")
     assert "acme.yaml:10: fields.payable.target: unknown target" in info.value.message
     assert "fields.issue_date.type: type 'amount' cannot fill a date field" in info.value.message
+
+
+TABLE = """\
+issuer: ACME
+match:
+  keywords: [ACME]
+options:
+  locale: fr
+tables:
+  - target: allowances_charges
+    row: '^(?P<kind>REMISE|CHARGE) (?P<amount>[\\d,]+)(?: \\((?P<cat>[A-Z])\\))?$'
+    continuation:
+      - '^motif : (?P<reason>.+)$'
+      - '^raison : (?P<why>.+)$'
+    fields:
+      is_charge: {group: kind}
+      amount: {group: amount, type: amount}
+      vat_category: {group: cat, type: code}
+      reason: {group: [reason, why]}
+    defaults:
+      vat_category: S
+"""
+
+
+def test_table_defaults_fill_only_empty_row_fields_and_groups_try_alternatives() -> None:
+    text = "ACME\nREMISE 5,00\nmotif : volume\nCHARGE 2,00 (K)\nraison : transport\n"
+    result = apply_mapping(load_mapping(TABLE, "acme.yaml"), text)
+    first, second = result.invoice.allowances_charges
+    assert (first.is_charge, first.amount, first.vat_category, first.reason) == (False, Decimal("5.00"), "S", "volume")
+    assert (second.is_charge, second.vat_category, second.reason) == (True, "K", "transport")
+    kinds = {entry.target: (entry.kind, entry.rule) for entry in result.trace}
+    assert kinds["allowances_charges[0].vat_category"] == ("default", "tables[0].defaults.vat_category")
+    assert kinds["allowances_charges[1].vat_category"][0] == "table"
+    assert kinds["allowances_charges[1].reason"] == ("table", "tables[0].why")
+
+
+def test_unknown_alternative_group_is_reported() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_mapping(TABLE.replace("[reason, why]", "[reason, wyh]"), "acme.yaml")
+    assert "no named group 'wyh'" in info.value.message
