@@ -49,3 +49,5 @@ class ReadResult:
     """Ambiguities met while reading (e.g. differing BT-83 values across UBL means)."""
     detected: Detected | None = None
     """What the input was (set by :func:`formats.reading.read_invoice`)."""
+    visual: bytes | None = None
+    """The original PDF when the invoice came from a hybrid PDF: its visual representation."""

@@ -64,4 +64,4 @@ def _read_pdf(data: bytes, *, source: str | None, max_bytes: int) -> ReadResult:
                 f"{profile.label if profile else 'no known profile'}",
             )
         )
-    return ReadResult(inner.invoice, tuple(warnings), inner.detected)
+    return ReadResult(inner.invoice, tuple(warnings), inner.detected, visual=data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from formats.detection import DocumentKind, detect
 from formats.reading import read_invoice
 from formats.rendering import Target, render_invoice
 from gateway.cli.errors import EXIT_CODES, exception_manager, fail
@@ -35,7 +34,7 @@ def convert(obj: dict[str, object], input_file: str, target: str, output: str | 
             refuse_pdf_to_terminal(output)
         data = read_input(input_file, int(str(obj["max_size"])))
         read = read_invoice(data, source=input_file)
-        visual = data if target == Target.FACTURX and detect(data).kind is DocumentKind.PDF else None
+        visual = read.visual if target == Target.FACTURX else None
         rendered = render_invoice(read.invoice, target, visual=visual)
         warnings = (*read.warnings, *rendered.warnings)
         for warning in warnings:
