@@ -55,12 +55,13 @@ class Out:
     Names are prefixed (``ram:Name``); the root declares the four CII prefixes.
     """
 
-    __slots__ = ("_indent", "depth", "parts", "warnings")
+    __slots__ = ("_indent", "_open_at", "depth", "parts", "warnings")
 
     def __init__(self, *, pretty: bool) -> None:
         self.parts: list[str] = []
         self.depth = 0
         self.warnings: list[ConversionWarning] = []
+        self._open_at = -1  # len(parts) right after the latest open(), to write empty elements as <x/>
         self._indent = ["\n" + "  " * level for level in range(_MAX_DEPTH)] if pretty else [""] * _MAX_DEPTH
 
     def warn(self, code: str, term: str, message: str) -> None:
@@ -71,6 +72,7 @@ class Out:
         """Start element ``name``; ``attributes`` is pre-escaped text such as ``' a="b"'``."""
         self.parts.append(f"{self._indent[self.depth]}<{name}{attributes}>")
         self.depth += 1
+        self._open_at = len(self.parts)
 
     def close(self, name: str) -> None:
         """End element ``name`` (``<name/>`` when nothing was written inside it).
@@ -79,9 +81,9 @@ class Out:
         profile schemas declare empty content, where whitespace is invalid.
         """
         self.depth -= 1
-        last = self.parts[-1].lstrip("\n ")
-        if last == f"<{name}>" or (last.startswith(f"<{name} ") and "</" not in last and not last.endswith("/>")):
+        if len(self.parts) == self._open_at:  # nothing was written since this element opened
             self.parts[-1] = self.parts[-1][:-1] + "/>"
+            self._open_at = -1
             return
         self.parts.append(f"{self._indent[self.depth]}</{name}>")
 
