@@ -25,7 +25,7 @@ def read_invoice(data: bytes, *, source: str | None = None, max_bytes: int = DEF
         return _read_pdf(data, source=source, max_bytes=max_bytes)
     if head.startswith((b"UNA", b"UNB")):
         raise UnsupportedFormat("EDIFACT input is not supported yet", path=source)
-    if data.strip() and not head.startswith(b"<"):
+    if not head.startswith(b"<") and data.strip():  # strip() copies the input: only when needed
         raise UnsupportedFormat("not XML, PDF or EDIFACT: unknown document format", path=source)
     root = parse_xml(data, max_bytes=max_bytes, source=source)
     detected = detect_tree(root)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TypeVar
 
 from lxml import etree
@@ -20,6 +20,7 @@ from formats.conversion import ConversionWarning
 from formats.errors import ParseError
 from formats.leftovers import capture, element_path
 from formats.model import ExtensionElement, Identifier
+from formats.xsd_decimal import parse_xsd_decimal
 
 __all__ = ["LOCAL", "ReadContext", "children", "identifier", "text"]
 
@@ -162,14 +163,9 @@ class ReadContext:
             accept, are refused too).
         """
         raw = element.text
-        if raw is not None:
-            try:
-                value = Decimal(raw)
-            except InvalidOperation:
-                pass
-            else:
-                if value.is_finite() and raw.isascii() and "e" not in raw and "E" not in raw and "_" not in raw:
-                    return value
+        value = parse_xsd_decimal(raw)
+        if value is not None:
+            return value
         path = element_path(element, URI_TO_PREFIX)
         raise ParseError(f"{path}: {raw or ''!r} is not a decimal number", path=path)
 

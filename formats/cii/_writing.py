@@ -130,7 +130,12 @@ class Out:
             if attribute is not None and code is not None
             else ""
         )
-        self.parts.append(f"{self._indent[self.depth]}<{name}{extra}>{value:f}</{name}>")
+        # str() is plain notation unless it needs an exponent (then it holds "E"), and then
+        # equals format "f"; it costs half as much, and most values need no exponent.
+        digits = str(value)
+        if "E" in digits:
+            digits = f"{value:f}"
+        self.parts.append(f"{self._indent[self.depth]}<{name}{extra}>{digits}</{name}>")
 
     def identifier(self, name: str, value: Identifier | None) -> None:
         """Write an identifier with its ``@schemeID`` when it has one."""

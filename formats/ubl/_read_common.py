@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
@@ -20,6 +20,7 @@ from formats.leftovers import capture, element_path
 from formats.model import Address, AllowanceCharge, ExtensionElement, Identifier, Period
 from formats.ubl import _tags as t
 from formats.ubl.namespaces import URI_TO_PREFIX
+from formats.xsd_decimal import parse_xsd_decimal
 
 __all__ = [
     "ReadContext",
@@ -69,12 +70,18 @@ class ReadContext:
 
 def has_child(element: etree._Element, tag: str) -> bool:
     """Tell whether ``element`` has a ``tag`` child."""
-    return any(child.tag == tag for child in element)
+    for child in element:  # noqa: SIM110 - a plain loop costs half of any() over a generator
+        if child.tag == tag:
+            return True
+    return False
 
 
 def has_any(element: etree._Element, tags: frozenset[str]) -> bool:
     """Tell whether ``element`` has a child with one of ``tags``."""
-    return any(child.tag in tags for child in element)
+    for child in element:  # noqa: SIM110 - as in has_child
+        if child.tag in tags:
+            return True
+    return False
 
 
 def _name(element: etree._Element) -> str:
@@ -109,23 +116,10 @@ def read_decimal(element: etree._Element) -> Decimal:
 
     :raises ParseError: the text is not an xsd:decimal; the message names the element.
     """
-    text = element.text
-    # Decimal() also takes exponents, "_" separators, non-ASCII digits and NaN/[s]NaN/Inf[inity]
-    # (all spelt with an n); xsd:decimal takes none of them. Surrounding whitespace is fine in both.
-    if (
-        text is not None
-        and text.isascii()
-        and "e" not in text
-        and "E" not in text
-        and "_" not in text
-        and "n" not in text
-        and "N" not in text
-    ):
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            pass
-    raise _malformed(element, (text or "").strip(), "a decimal")
+    value = parse_xsd_decimal(element.text)
+    if value is None:
+        raise _malformed(element, (element.text or "").strip(), "a decimal")
+    return value
 
 
 def read_date(element: etree._Element) -> date:

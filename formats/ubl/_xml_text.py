@@ -99,7 +99,12 @@ class XmlText:
     def number(self, tag: str, value: Decimal | None, attributes: str = "") -> None:
         """Append a decimal in plain notation when ``value`` is not None (digits need no escaping)."""
         if value is not None:
-            self.parts.append(f"{self._indents[self.depth]}<{tag}{attributes}>{value:f}</{tag}>")
+            # str() is plain notation unless it needs an exponent (then it holds "E"), and then
+            # equals format "f"; it costs half as much, and most values need no exponent.
+            digits = str(value)
+            if "E" in digits:
+                digits = f"{value:f}"
+            self.parts.append(f"{self._indents[self.depth]}<{tag}{attributes}>{digits}</{tag}>")
             self._opened = False
 
     def opt(self, tag: str, text: str | None, attributes: str = "") -> None:
