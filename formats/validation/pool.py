@@ -41,13 +41,20 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from formats.errors import AiguillageError, ArtefactError, ConfigError, FormatError
+from formats.errors import AiguillageError
 from formats.validation.artefacts import ArtefactStore
-from formats.validation.engine import Validator, input_failure
-from formats.validation.findings import Finding, Flag, ValidationReport
+from formats.validation.engine import Validator
+from formats.validation.findings import ValidationReport
 from formats.validation.layers import Layer
 from formats.validation.native import native_checks
-from formats.validation.schematron import ENGINE_ERROR
+from formats.validation.pool_worker import (
+    ENGINE_LAYER,
+    engine_error,
+    init_worker,
+    ping,
+    validate_in_worker,
+    validate_safely,
+)
 from formats.xml_safety import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
@@ -78,83 +85,9 @@ COMMON_ARTEFACTS = (
 )
 #: Seconds one document may take before its report becomes an engine error.
 DEFAULT_TIMEOUT = 120.0
-#: Layer name of the findings the pool itself reports (worker died, timeout).
-ENGINE_LAYER = "engine"
 
 # Seconds to wait for a worker to start (import saxonche, compile the warm set).
 _START_TIMEOUT = 300.0
-
-
-def engine_error(message: str) -> ValidationReport:
-    """Return the report of a document the validator could not check: one fatal ``rule-engine-error``."""
-    finding = Finding(rule=ENGINE_ERROR, flag=Flag.FATAL, layer=ENGINE_LAYER, location=None, message=message)
-    return ValidationReport(syntax="unknown", profile=None, findings=(finding,), layers_run=())
-
-
-def validate_safely(
-    validator: Validator,
-    data: bytes,
-    *,
-    layers: Sequence[Layer] | None = None,
-    french: bool | None = None,
-    source: str | None = None,
-) -> ValidationReport:
-    """Validate one document; a bug in a layer becomes an engine-error finding, not an exception.
-
-    :raises ArtefactError: an artefact a chosen layer needs is missing (nothing can be validated).
-    :raises ConfigError: the configuration is wrong (likewise).
-    """
-    try:
-        return validator.validate(data, layers=layers, french=french, source=source)
-    except (ArtefactError, ConfigError):
-        raise
-    except FormatError as exc:
-        return input_failure(exc)
-    except Exception as exc:  # one document's bug must not be reported as valid, nor stop a batch
-        log.exception("validator failed on %s", source or "a document")
-        return engine_error(f"validator raised {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
-
-
-# --- worker side -----------------------------------------------------------------------------------
-#
-# The one piece of module state, imposed by saxonche: the worker's Validator (and
-# through it the process's single PySaxonProcessor and its compiled stylesheets)
-# must outlive each task, and ProcessPoolExecutor tasks are plain functions. Only
-# worker processes set it, once, in the initializer, from their main thread.
-_worker_validator: Validator | None = None
-
-
-def _init_worker(
-    store_dir: Path | None,
-    use_env: bool,
-    native: bool,
-    max_bytes: int,
-    warm: tuple[str, ...],
-    ready: Queue[tuple[int, float, str | None]],
-) -> None:
-    global _worker_validator  # see the comment above
-    started = time.perf_counter()
-    try:
-        store = ArtefactStore.from_env() if use_env else ArtefactStore(store_dir)
-        validator = Validator(store, native_checks=native_checks if native else None, max_bytes=max_bytes)
-        validator.preload(warm)
-    except BaseException as exc:
-        ready.put((os.getpid(), time.perf_counter() - started, f"{type(exc).__name__}: {exc}"))
-        raise
-    _worker_validator = validator
-    ready.put((os.getpid(), time.perf_counter() - started, None))
-
-
-def _validate_in_worker(
-    data: bytes, layers: tuple[Layer, ...] | None, french: bool | None, source: str | None
-) -> ValidationReport:
-    if _worker_validator is None:
-        raise RuntimeError("validator worker was not initialised")
-    return validate_safely(_worker_validator, data, layers=layers, french=french, source=source)
-
-
-def _ping() -> int:
-    return os.getpid()
 
 
 # --- parent side -----------------------------------------------------------------------------------
@@ -181,7 +114,7 @@ class _Generation:
     def wait_ready(self, timeout: float) -> None:
         # Force every worker to exist: with ``spawn`` the executor starts one
         # process per submission until it has ``workers`` of them.
-        pings = [self.executor.submit(_ping) for _ in range(self.workers - len(self.started))]
+        pings = [self.executor.submit(ping) for _ in range(self.workers - len(self.started))]
         deadline = time.monotonic() + timeout
         while len(self.started) < self.workers:
             try:
@@ -318,7 +251,7 @@ class ValidationPool:
         executor = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
-            initializer=_init_worker,
+            initializer=init_worker,
             initargs=(self._store.artefacts_dir, self._use_env, self._native, self._max_bytes, self._warm, ready),
         )
         return _Generation(executor, ready, self.workers, {})
@@ -427,7 +360,7 @@ class ValidationPool:
                         break
                     job.submitted = time.monotonic()
                     try:
-                        future = generation.executor.submit(_validate_in_worker, job.data, layers, french, job.name)
+                        future = generation.executor.submit(validate_in_worker, job.data, layers, french, job.name)
                     except (BrokenProcessPool, RuntimeError):
                         # Broken (or shut down by another caller after a crash): start
                         # afresh; nothing of this job has run yet, so no retry is spent.
