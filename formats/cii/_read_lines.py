@@ -61,17 +61,7 @@ def read_period(ctx: ReadContext, element: etree._Element, *, terms: tuple[str, 
 
 def read_accounting_account(ctx: ReadContext, element: etree._Element) -> str | None:
     """BT-19 / BT-133: ``ram:ID`` of a ``ReceivableSpecifiedTradeAccountingAccount``."""
-    mark = len(ctx.extensions)
-    value: str | None = None
-    for child in element:
-        name = LOCAL[child.tag]
-        if name == "ID" and value is None:
-            value = text(child)
-        else:
-            ctx.leftover(child)
-    if value is None:
-        ctx.unmapped(element, mark)
-    return value
+    return single_child(ctx, element, "ID", text)
 
 
 def read_object_reference(ctx: ReadContext, element: etree._Element) -> Identifier | None:
@@ -189,17 +179,8 @@ def _line_document(ctx: ReadContext, element: etree._Element, *, values: dict[st
 
 
 def _line_note(ctx: ReadContext, element: etree._Element) -> str | None:
-    mark = len(ctx.extensions)
-    content: str | None = None
-    for child in element:
-        name = LOCAL[child.tag]
-        if name == "Content" and content is None:
-            content = text(child)
-        else:
-            ctx.leftover(child)
-    if content is None:
-        ctx.unmapped(element, mark)
-    return content
+    """BT-127: ``ram:Content`` of the line's first ``IncludedNote``."""
+    return single_child(ctx, element, "Content", text)
 
 
 def _item(ctx: ReadContext, element: etree._Element) -> Item | None:
@@ -289,17 +270,8 @@ def _line_agreement(ctx: ReadContext, element: etree._Element, *, values: dict[s
 
 
 def _order_line(ctx: ReadContext, element: etree._Element) -> str | None:
-    mark = len(ctx.extensions)
-    line: str | None = None
-    for child in element:
-        name = LOCAL[child.tag]
-        if name == "LineID" and line is None:
-            line = text(child)
-        else:
-            ctx.leftover(child)
-    if line is None:
-        ctx.unmapped(element, mark)
-    return line
+    """BT-132: ``ram:LineID`` of the ``BuyerOrderReferencedDocument``."""
+    return single_child(ctx, element, "LineID", text)
 
 
 def _gross_price(
