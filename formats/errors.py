@@ -11,7 +11,8 @@ The root lives here, in the lowest layer, so that every package (``formats``,
         ├── UnsafeXml               code="format.unsafe-xml"  DTD, entity, too deep
         ├── ParseError              code="format.parse"       not well-formed, truncated, empty
         ├── UnsupportedFormat       code="format.unsupported" well-formed but not an invoice we read
-        │   └── LegacyFormat        code="format.legacy"      e.g. ZUGFeRD 1.0
+        │   ├── LegacyFormat        code="format.legacy"      e.g. ZUGFeRD 1.0
+        │   └── NoEmbeddedInvoice   code="format.no-embedded-invoice" a PDF without invoice XML (plain PDF)
         └── NotRepresentable        code="format.not-representable" the target syntax cannot hold this invoice
 
 Every error carries a stable ``code``, a one-line message and optional context
@@ -30,6 +31,7 @@ __all__ = [
     "FormatError",
     "InputTooLarge",
     "LegacyFormat",
+    "NoEmbeddedInvoice",
     "NotRepresentable",
     "ParseError",
     "UnsafeXml",
@@ -108,3 +110,9 @@ class NotRepresentable(FormatError):
     """The target syntax cannot hold the invoice at all (not just one term)."""
 
     code = "format.not-representable"
+
+
+class NoEmbeddedInvoice(UnsupportedFormat):
+    """A PDF that carries no invoice XML: a plain PDF, read only through a mapping file."""
+
+    code = "format.no-embedded-invoice"

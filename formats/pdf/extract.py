@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from formats.errors import InputTooLarge, ParseError, UnsafeXml, UnsupportedFormat
+from formats.errors import InputTooLarge, NoEmbeddedInvoice, ParseError, UnsafeXml, UnsupportedFormat
 from formats.pdf._streams import first_line, read_stream_capped
 from formats.pdf.xmp import XmpInfo, read_xmp
 from formats.xml_safety import DEFAULT_MAX_BYTES
@@ -137,7 +137,7 @@ def _extract(pdf: pikepdf.Pdf, *, source: str | None, max_bytes: int) -> Embedde
     candidates = _rank(found)
     if not candidates:
         listed = ", ".join(info.name for info in attachments) or "none"
-        raise UnsupportedFormat(f"no embedded invoice XML (attachments: {listed})", path=source)
+        raise NoEmbeddedInvoice(f"no embedded invoice XML (attachments: {listed})", path=source)
     chosen = candidates[0]
     info = chosen.info
     what = f"embedded file {info.name}"

@@ -21,7 +21,7 @@ import yaml
 
 __all__ = ["Problem", "check_schema", "key_lines", "load_schema"]
 
-_SCHEMAS = Path(__file__).resolve().parent.parent.parent / "schemas"
+_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
 Key = tuple[str | int, ...]
 
