@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,7 +56,8 @@ class Gateway:
             upgrade(self.engine)
         self.partners = PartnerDirectory(config.partners_dir)
         self.mappings = load_mappings(config.mappings_dir)
-        self._validator: Validator | None = None
+        # Validators keep compiled stylesheets and are not shared between threads.
+        self._local = threading.local()
 
     @classmethod
     def at(cls, home: Path, **kwargs: object) -> Gateway:
@@ -67,9 +69,11 @@ class Gateway:
         """The process's validator, built on first use; ``None`` when validation is off."""
         if not self.config.layers:
             return None
-        if self._validator is None:
-            self._validator = Validator(native_checks=native_checks)
-        return self._validator
+        validator: Validator | None = getattr(self._local, "validator", None)
+        if validator is None:
+            validator = Validator(native_checks=native_checks)
+            self._local.validator = validator
+        return validator
 
     def context(self, book: PartnerBook) -> StepContext:
         """Return the step context for the current partner book."""

@@ -12,8 +12,11 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 import click
+import sqlalchemy.exc
 
 from formats.errors import AiguillageError, ArtefactError, ConfigError, FormatError
+from gateway.errors import NotFound, StoreError
+from gateway.operations import NothingToDo
 
 __all__ = ["EXIT_CODES", "fail", "exception_manager"]
 
@@ -27,6 +30,9 @@ EXIT_CODES = {
     "input": 3,  # the input could not be read as an invoice (FormatError)
     "config": 4,  # configuration or official artefacts missing/wrong
     "io": 5,  # a file could not be read or written
+    "not-found": 6,  # no such invoice, delivery or partner
+    "refused": 7,  # the operation does not apply (nothing to retry, already delivered)
+    "store": 8,  # the database is unreachable or refused the operation
     "internal": 70,  # a bug: please report it with --verbose output
 }
 
@@ -39,6 +45,12 @@ def exit_code_for(error: BaseException) -> int:
         return EXIT_CODES["config"]
     if isinstance(error, OSError):
         return EXIT_CODES["io"]
+    if isinstance(error, NotFound):
+        return EXIT_CODES["not-found"]
+    if isinstance(error, NothingToDo):
+        return EXIT_CODES["refused"]
+    if isinstance(error, StoreError):
+        return EXIT_CODES["store"]
     return EXIT_CODES["internal"]
 
 
@@ -62,6 +74,10 @@ def exception_manager(verbose: bool) -> Iterator[None]:
             log.exception("command failed")
         target = f"{exc.filename}: " if exc.filename else ""
         fail(f"{target}{exc.strerror or exc}", EXIT_CODES["io"])
+    except sqlalchemy.exc.OperationalError as exc:
+        if verbose:
+            log.exception("database error")
+        fail(f"[store] database unreachable or refused: {str(exc.orig).splitlines()[0]}", EXIT_CODES["store"])
     except MemoryError:
         fail("out of memory while processing the input", EXIT_CODES["input"])
     except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
