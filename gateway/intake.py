@@ -72,7 +72,7 @@ def _submit_once(engine: Engine, content: bytes, *, filename: str, source: str, 
             source=source[:512],
         )
         session.add(invoice)
-        session.flush([invoice])
+        session.flush()
         detail = f"{filename} ({len(content)} bytes) from {source}"
         append_events(
             session,

@@ -9,6 +9,7 @@ import click
 
 from formats.xml_safety import DEFAULT_MAX_BYTES
 from gateway.cli.convert import convert
+from gateway.cli.edifact import edifact
 from gateway.cli.home import DEFAULT_HOME
 from gateway.cli.init import init
 from gateway.cli.operate import cancel_command, retry_command
@@ -73,6 +74,7 @@ cli.add_command(status_command)
 cli.add_command(retry_command)
 cli.add_command(cancel_command)
 cli.add_command(partners)
+cli.add_command(edifact)
 
 
 def main() -> None:

@@ -93,7 +93,7 @@ def process(
             created_at=now,
         )
         session.add(document)
-        session.flush([document])
+        session.flush()
         delivery = queue_delivery(session, row, document, partner, channel_index=0, now=now)
         channel = partner.channels[0]
         append_events(
@@ -136,7 +136,7 @@ def queue_delivery(
         updated_at=now,
     )
     session.add(delivery)
-    session.flush([delivery])
+    session.flush()
     return delivery
 
 

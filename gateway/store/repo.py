@@ -25,6 +25,7 @@ __all__ = [
     "find_invoice_by_sha",
     "get_blob",
     "get_invoice",
+    "get_invoice_document",
     "invoice_deliveries",
     "invoice_documents",
     "invoice_events",
@@ -120,7 +121,7 @@ def append_events(
             parent_id=last,
         )
         session.add(row)
-        session.flush([row])
+        session.flush()
         last = row.id
         if event.status is not None:
             invoice.status = event.status
@@ -197,3 +198,14 @@ def next_sequence(session: Session, name: str) -> int:
     )
     assert isinstance(value, int)
     return value
+
+
+def get_invoice_document(session: Session, invoice_id: str, document_id: int) -> DocumentRow:
+    """Return a document of an invoice (a document of another invoice is not found).
+
+    :raises NotFound: the invoice has no such document.
+    """
+    row = session.scalar(select(DocumentRow).where(DocumentRow.id == document_id, DocumentRow.invoice_id == invoice_id))
+    if row is None:
+        raise NotFound(f"invoice {invoice_id} has no document {document_id}")
+    return row
