@@ -9,18 +9,18 @@ import click
 
 from formats.xml_safety import DEFAULT_MAX_BYTES
 from gateway.cli.convert import convert
+from gateway.cli.demo import demo
 from gateway.cli.edifact import edifact
 from gateway.cli.home import DEFAULT_HOME
 from gateway.cli.init import init
+from gateway.cli.inspect import inspect_command
+from gateway.cli.mappings import mappings
 from gateway.cli.operate import cancel_command, retry_command
 from gateway.cli.partners import partners
+from gateway.cli.pdf import pdf
 from gateway.cli.run import run_command, worker_command
 from gateway.cli.status import status_command
 from gateway.cli.submit import submit_command
-from gateway.cli.demo import demo
-from gateway.cli.inspect import inspect_command
-from gateway.cli.mappings import mappings
-from gateway.cli.pdf import pdf
 from gateway.cli.validate import validate
 
 __all__ = ["cli", "main"]
