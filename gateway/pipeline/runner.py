@@ -44,8 +44,12 @@ def run_steps(message: Message, context: StepContext, steps: Sequence[Step] = ST
 
 
 def new_message_id() -> str:
-    """Return a globally unique message id (RFC 5322 ``id-left@id-right`` form, usable by AS2)."""
-    return f"{uuid.uuid4().hex}@aiguillage"
+    """Return a globally unique message id.
+
+    Plain hex, so that it survives in file names and in the default acknowledgement
+    file pattern; AS2 wraps it in its ``<id@domain>`` form itself.
+    """
+    return uuid.uuid4().hex
 
 
 def process(
