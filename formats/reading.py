@@ -5,6 +5,7 @@ from __future__ import annotations
 from formats.cii import read_cii
 from formats.conversion import ConversionWarning, ReadResult
 from formats.detection import DocumentKind, describe, detect_tree
+from formats.edifact.invoic import read_edifact_invoice
 from formats.errors import LegacyFormat, UnsupportedFormat
 from formats.pdf import extract_invoice_xml, level_matches
 from formats.ubl import read_ubl
@@ -24,7 +25,7 @@ def read_invoice(data: bytes, *, source: str | None = None, max_bytes: int = DEF
     if b"%PDF-" in data[:1024]:
         return _read_pdf(data, source=source, max_bytes=max_bytes)
     if head.startswith((b"UNA", b"UNB")):
-        raise UnsupportedFormat("EDIFACT input is not supported yet", path=source)
+        return read_edifact_invoice(data, source=source)
     if not head.startswith(b"<") and data.strip():  # strip() copies the input: only when needed
         raise UnsupportedFormat("not XML, PDF or EDIFACT: unknown document format", path=source)
     root = parse_xml(data, max_bytes=max_bytes, source=source)

@@ -1,4 +1,4 @@
-"""Render the canonical model into a target syntax: UBL, CII, or a Factur-X PDF/A-3."""
+"""Render the canonical model into a target syntax: UBL, CII, a Factur-X PDF/A-3, or EDIFACT INVOIC."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from formats.cii import render_cii
 from formats.conversion import ConversionWarning, RenderResult
+from formats.edifact.invoic_cen import render_edifact_cen
 from formats.model import Invoice
 from formats.pdf.facturx_writer import embed_facturx
 from formats.pdf.visual import render_invoice_pdf
@@ -25,12 +26,14 @@ class Target(StrEnum):
     UBL = "ubl"
     CII = "cii"
     FACTURX = "facturx"
+    EDIFACT = "edifact"
+    """UN/EDIFACT INVOIC per CEN/TS 16931-3-4 (the EN 16931 binding)."""
 
 
 def render_invoice(
     invoice: Invoice, target: Target | str, *, pretty: bool = True, visual: bytes | None = None
 ) -> RenderResult:
-    """Render ``invoice`` as ``target`` (``ubl``, ``cii`` or ``facturx``).
+    """Render ``invoice`` as ``target`` (``ubl``, ``cii``, ``facturx`` or ``edifact``).
 
     For ``facturx`` the CII is embedded into ``visual`` (e.g. the PDF the invoice
     was read from), or into a PDF drawn from the model when ``visual`` is ``None``.
@@ -53,6 +56,8 @@ def render_invoice(
             return render_cii(invoice, pretty=pretty)
         case Target.FACTURX:
             return _render_facturx(invoice, visual=visual)
+        case Target.EDIFACT:
+            return render_edifact_cen(invoice)
 
 
 def _render_facturx(invoice: Invoice, *, visual: bytes | None) -> RenderResult:

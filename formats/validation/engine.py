@@ -13,6 +13,7 @@ from lxml import etree
 
 from formats.cii import read_cii
 from formats.detection import Detected, DocumentKind, describe, detect_tree
+from formats.edifact.iso20625 import interchange_to_iso20625
 from formats.errors import FormatError, LegacyFormat, UnsupportedFormat
 from formats.model import Invoice
 from formats.pdf import extract_invoice_xml
@@ -104,6 +105,9 @@ class Validator:
             if data[:1024].find(b"%PDF-") >= 0:
                 # A hybrid PDF is validated through its embedded invoice XML.
                 data = extract_invoice_xml(data, source=source, max_bytes=self._max_bytes).xml
+            elif data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"UNA", b"UNB")):
+                # EDIFACT is validated on its ISO 20625 XML form, which the CEN EDIFACT rules address.
+                data = interchange_to_iso20625(data, source=source)
             root = parse_xml(data, max_bytes=self._max_bytes, source=source)
         except FormatError as exc:
             return input_failure(exc)

@@ -27,7 +27,7 @@ from gateway.errors import PermanentTransportError
 from gateway.outbox.outcome import record_send
 from gateway.partners import Channel, Partner, PartnerBook, PartnerDirectory
 from gateway.pipeline.message import StepContext
-from gateway.pipeline.runner import process
+from gateway.pipeline.runner import process, quarantine_on_crash
 from gateway.store.claims import claim_deliveries, claim_received, write_session
 from gateway.store.models import DeliveryRow, DocumentRow, InvoiceRow
 from gateway.store.repo import get_blob
@@ -96,9 +96,17 @@ class Worker:
 
     def run(self, stop: threading.Event) -> None:
         """Work until ``stop`` is set."""
+        failures = 0
         try:
             while not stop.is_set():
-                result = self.run_once()
+                try:
+                    result = self.run_once()
+                except Exception:  # the store may be briefly unreachable: wait and go on
+                    failures += 1
+                    log.exception("worker %s: round failed (%d in a row)", self.config.worker_id, failures)
+                    stop.wait(min(30.0, self.config.idle_sleep * 2**failures))
+                    continue
+                failures = 0
                 if not result.busy:
                     stop.wait(self.config.idle_sleep)
         finally:
@@ -128,7 +136,11 @@ class Worker:
         if ids:
             context = self._context(book)
             for invoice_id in ids:
-                process(self.engine, invoice_id, context, worker=self.config.worker_id, clock=self._clock)
+                try:
+                    process(self.engine, invoice_id, context, worker=self.config.worker_id, clock=self._clock)
+                except Exception as exc:  # one invoice that trips a bug must not stall the others
+                    log.exception("invoice %s: the pipeline failed", invoice_id)
+                    quarantine_on_crash(self.engine, invoice_id, exc, worker=self.config.worker_id, now=self._clock())
         return len(ids)
 
     def deliver_due(self, book: PartnerBook) -> int:
@@ -245,4 +257,3 @@ def _channel(partner: Partner | None, name: str) -> Channel | None:
     if partner is None:
         return None
     return next((channel for channel in partner.channels if channel.name == name), None)
-

@@ -26,7 +26,7 @@ from gateway.store.claims import write_session
 from gateway.store.models import DeliveryRow, DocumentRow, InvoiceRow
 from gateway.store.repo import NewEvent, append_events, get_blob, put_blob
 
-__all__ = ["Step", "new_message_id", "process", "run_steps"]
+__all__ = ["Step", "new_message_id", "process", "quarantine_on_crash", "run_steps"]
 
 Step = Callable[[Message, StepContext], list[Event]]
 
@@ -161,3 +161,24 @@ def _summarise(row: InvoiceRow, invoice: Invoice | None) -> None:
     row.amount_due = invoice.totals.payable if invoice.totals is not None else None
     row.seller_name = (invoice.seller.name or "")[:255] or None if invoice.seller else None
     row.buyer_name = (invoice.buyer.name or "")[:255] or None if invoice.buyer else None
+
+
+def quarantine_on_crash(engine: Engine, invoice_id: str, error: Exception, *, worker: str, now: dt.datetime) -> None:
+    """Quarantine an invoice whose processing raised unexpectedly, so that it is not retried forever.
+
+    The event names the exception type only: its text may quote the document.
+    """
+    with write_session(engine) as session, session.begin():
+        row = session.get(InvoiceRow, invoice_id)
+        if row is None or row.lease_owner != worker:
+            return
+        row.lease_owner = None
+        row.lease_expires_at = None
+        row.quarantine_code = "internal"
+        detail = f"internal error ({type(error).__name__}) while processing; see the worker log, then `gateway retry`"
+        append_events(
+            session,
+            row,
+            [NewEvent("pipeline", "quarantined", Status.QUARANTINED, detail, {"code": "internal"})],
+            now=now,
+        )

@@ -247,3 +247,31 @@ def test_an_expired_lease_is_taken_over_and_a_live_one_is_not(tmp_path: Path, da
         row = session.scalars(select(DeliveryRow)).one()
         assert (row.status, row.attempts) == ("sent", 2)
     gateway.close()
+
+
+def test_a_pipeline_crash_quarantines_the_invoice_instead_of_looping(
+    tmp_path: Path, database_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    write_partner(tmp_path / "home", out)
+    gateway = make_gateway(tmp_path / "home", database_url, clock)
+    submitted = gateway.submit((SAMPLES / "afr-invoice-ubl.xml").read_bytes(), filename="a.xml", source="test")
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret payload text")  # fault injection: a bug inside a step
+
+    monkeypatch.setattr("gateway.pipeline.runner.run_steps", explode)
+    worker = gateway.worker("w1")
+    assert worker.run_once().processed == 1
+    assert status(gateway, submitted.invoice_id) == "quarantined"
+    clock.advance(3600)
+    assert worker.run_once().processed == 0  # not claimed again and again
+    with Session(gateway.engine) as session:
+        event = session.scalars(select(EventRow).where(EventRow.kind == "quarantined")).one()
+    assert "RuntimeError" in event.detail and "secret payload" not in event.detail
+    monkeypatch.undo()
+    retry_invoice(gateway.engine, submitted.invoice_id, actor="test", clock=clock)
+    worker.run_once()
+    assert status(gateway, submitted.invoice_id) == "sent"
+    gateway.close()
