@@ -23,6 +23,7 @@ from formats.validation.engine import Validator
 from formats.validation.native import native_checks
 from gateway.config import GatewayConfig
 from gateway.intake import Submitted, submit
+from gateway.intake_poller import IntakePoller
 from gateway.outbox.worker import Worker, WorkerConfig, utc_now
 from gateway.partners import PartnerBook, PartnerDirectory
 from gateway.pipeline.message import StepContext
@@ -90,7 +91,12 @@ class Gateway:
             lease=dt.timedelta(seconds=self.config.lease_seconds),
             **options,  # type: ignore[arg-type]
         )
-        return Worker(self.engine, self.partners, self.context, settings, clock=self.clock)
+        intake = None
+        if self.config.intakes:
+            intake = IntakePoller(
+                self.engine, self.config.intakes, owner=settings.worker_id, base=self.config.home, clock=self.clock
+            )
+        return Worker(self.engine, self.partners, self.context, settings, clock=self.clock, intake=intake)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -12,6 +12,17 @@
       port: 8080
     workers: 2                     # worker threads started by `gateway run`
     lease-seconds: 60
+    intake:                        # channels the workers poll for incoming invoices
+      - type: folder
+        name: inbox
+        path: inbox                # relative to <home>
+      - type: sftp
+        name: erp-export
+        host: erp.example
+        username: gateway
+        host-key: "erp.example ssh-ed25519 AAAA…"
+        key-file: /etc/aiguillage/erp.key
+        remote-dir: /export/invoices
 
 ``AIGUILLAGE_DATABASE_URL`` overrides ``database-url`` (so a secret password in
 the URL can stay out of the file).
@@ -20,7 +31,7 @@ the URL can stay out of the file).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +39,13 @@ import yaml
 
 from formats.errors import ConfigError
 from formats.validation.layers import Layer, parse_layers
+from gateway.intake_poller import IntakeSpec, intake_specs
 from gateway.store.db import sqlite_url
 
 __all__ = ["CONFIG_NAME", "GatewayConfig"]
 
 CONFIG_NAME = "gateway.yaml"
-_KEYS = {"database-url", "partners", "mappings", "validation", "api", "workers", "lease-seconds"}
+_KEYS = {"database-url", "partners", "mappings", "validation", "api", "workers", "lease-seconds", "intake"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +61,8 @@ class GatewayConfig:
     api_port: int = 8080
     workers: int = 2
     lease_seconds: float = 60.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    intakes: tuple[IntakeSpec, ...] = ()
+    """Watched folders and SFTP mailboxes the workers poll (``intake``)."""
 
     @classmethod
     def load(cls, home: Path) -> GatewayConfig:
@@ -89,6 +102,7 @@ class GatewayConfig:
             api_port=_int(api.get("port", 8080), f"{path}: api.port"),
             workers=_int(data.get("workers", 2), f"{path}: workers"),
             lease_seconds=float(data.get("lease-seconds", 60)),
+            intakes=intake_specs(data.get("intake"), where=str(path)),
         )
 
 

@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 import yaml
 
-from formats.errors import ConfigError
 from formats.config_schema import Key, Problem, check_schema, format_key, key_lines, load_schema
+from formats.errors import ConfigError
 from formats.mappings.targets import Resolved, resolve
 from formats.mappings.values import LOCALES
 from formats.model import Invoice

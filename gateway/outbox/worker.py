@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from formats.errors import AiguillageError, ConfigError
 from gateway.errors import PermanentTransportError
+from gateway.intake_poller import IntakePoller
 from gateway.outbox.outcome import record_send
 from gateway.partners import Channel, Partner, PartnerBook, PartnerDirectory
 from gateway.pipeline.message import StepContext
@@ -56,10 +57,13 @@ class WorkerConfig:
     """Seconds to wait when a round found nothing to do."""
     ack_interval: float = 5.0
     """Seconds between two polls for asynchronous acknowledgements."""
+    intake_interval: float = 2.0
+    """Seconds between two polls of the intake channels."""
 
 
 @dataclass(slots=True)
 class RoundResult:
+    taken: int = 0
     processed: int = 0
     delivered: int = 0
     acks: int = 0
@@ -67,7 +71,7 @@ class RoundResult:
 
     @property
     def busy(self) -> bool:
-        return bool(self.processed or self.delivered or self.acks)
+        return bool(self.taken or self.processed or self.delivered or self.acks)
 
 
 class Worker:
@@ -82,6 +86,7 @@ class Worker:
         *,
         clock: Callable[[], dt.datetime] = utc_now,
         rng: random.Random | None = None,
+        intake: IntakePoller | None = None,
     ) -> None:
         self.engine = engine
         self.partners = partners
@@ -91,6 +96,8 @@ class Worker:
         self._rng = rng if rng is not None else random.Random()  # noqa: S311 (jitter, not security)
         self._transports: dict[tuple[str, str, str], Transport] = {}
         self._last_ack_poll = dt.datetime.min.replace(tzinfo=dt.UTC)
+        self._intake = intake
+        self._last_intake_poll = dt.datetime.min.replace(tzinfo=dt.UTC)
 
     # -- the loop -------------------------------------------------------
 
@@ -115,6 +122,11 @@ class Worker:
     def run_once(self) -> RoundResult:
         """Do one round: pipeline, deliveries, then acknowledgements when due."""
         result = RoundResult()
+        if self._intake is not None:
+            now = self._clock()
+            if (now - self._last_intake_poll).total_seconds() >= self.config.intake_interval:
+                self._last_intake_poll = now
+                result.taken = self._intake.poll_once()
         book = self.partners.current()
         result.processed = self.process_received(book)
         result.delivered = self.deliver_due(book)
@@ -161,16 +173,16 @@ class Worker:
         count = 0
         for key, transport in list(self._transports.items()):
             try:
-                acks = list(transport.poll_acks())
+                # One at a time: a channel archives an acknowledgement file only when asked for the
+                # next one, so each must be stored before the iteration goes on.
+                for ack in transport.poll_acks():
+                    with write_session(self.engine) as session, session.begin():
+                        if record_ack(session, ack, now=self._clock()):
+                            count += 1
+                        else:
+                            log.warning("acknowledgement for unknown message %s from %s/%s", ack.message_id, *key[:2])
             except AiguillageError as exc:
                 log.warning("acknowledgements of %s/%s: %s", key[0], key[1], exc.one_line())
-                continue
-            for ack in acks:
-                with write_session(self.engine) as session, session.begin():
-                    if record_ack(session, ack, now=self._clock()):
-                        count += 1
-                    else:
-                        log.warning("acknowledgement for unknown message %s from %s/%s", ack.message_id, key[0], key[1])
         return count
 
     def close(self) -> None:
@@ -181,6 +193,8 @@ class Worker:
             except Exception:
                 log.exception("closing a channel")
         self._transports.clear()
+        if self._intake is not None:
+            self._intake.close()
 
     # -- one delivery ----------------------------------------------------
 

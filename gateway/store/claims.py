@@ -15,12 +15,13 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.store.db import IMMEDIATE, is_sqlite
-from gateway.store.models import DeliveryRow, InvoiceRow
+from gateway.store.models import DeliveryRow, InvoiceRow, LeaseRow
 
-__all__ = ["claim_deliveries", "claim_received", "write_session"]
+__all__ = ["claim_deliveries", "claim_received", "hold_lease", "write_session"]
 
 
 def write_session(engine: Engine) -> Session:
@@ -81,3 +82,21 @@ def claim_received(engine: Engine, *, worker: str, now: dt.datetime, limit: int,
     return _claim(
         engine, InvoiceRow, due, InvoiceRow.created_at, worker=worker, now=now, limit=limit, lease=lease, values={}
     )
+
+
+def hold_lease(engine: Engine, name: str, *, owner: str, now: dt.datetime, duration: dt.timedelta) -> bool:
+    """Take or renew the named lease; return ``False`` while another owner holds it unexpired."""
+    with write_session(engine) as session, session.begin():
+        row = session.scalar(select(LeaseRow).where(LeaseRow.name == name).with_for_update())
+        if row is None:
+            session.add(LeaseRow(name=name, owner=owner, expires_at=now + duration))
+            try:
+                session.flush()
+            except IntegrityError:
+                return False  # another process created it a moment ago: it holds it
+            return True
+        if row.owner != owner and row.expires_at > now:
+            return False
+        row.owner = owner
+        row.expires_at = now + duration
+        return True

@@ -43,6 +43,7 @@ __all__ = [
     "DocumentRow",
     "EventRow",
     "InvoiceRow",
+    "LeaseRow",
     "PartnerRow",
     "SequenceRow",
 ]
@@ -240,3 +241,13 @@ class ApiTokenRow(Base):
     token_sha256: Mapped[Sha256]
     created_at: Mapped[Timestamp]
     revoked_at: Mapped[Timestamp | None]
+
+
+class LeaseRow(Base):
+    """A named lease, for work only one process may do at a time (polling one intake channel)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[Timestamp]

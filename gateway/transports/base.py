@@ -66,7 +66,7 @@ class Envelope:
     """``application/xml``, ``application/pdf``, ``application/EDIFACT``…"""
     format: str
     """The rendition's format id (``ubl``, ``cii``, ``facturx``, ``edifact-cen``…)."""
-    metadata: Mapping[str, str] = field(default=_EMPTY)
+    metadata: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     """Channel hints (e.g. the buyer's SIRET for Chorus Pro)."""
 
 

@@ -1,0 +1,1 @@
+"""Helpers the tests share: real peers started on loopback (sshd…)."""
