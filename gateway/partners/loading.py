@@ -148,7 +148,7 @@ def _channels(
         if check:
             try:
                 cls = transport_class(item["type"])
-                cls.from_config(params, where=where, base=base)
+                cls.config_class.from_config(params, where=where, base=base)
             except ConfigError as exc:
                 messages.append(exc.one_line() if exc.path else f"{where}: {exc.message}")
                 continue

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
-from typing import ClassVar, Protocol, Self
+from typing import Any, ClassVar, Protocol, Self
 
 from chorus import (
     ChorusClient,
@@ -243,6 +243,8 @@ class ChorusTransport:
     """Deliver to Chorus Pro and report its flow and invoice statuses."""
 
     name: ClassVar[str] = "chorus"
+    config_class: ClassVar[type[ChorusConfig]] = ChorusConfig
+    """Checks the channel keys without resolving secrets (``gateway partners check``)."""
 
     def __init__(
         self,
@@ -262,6 +264,11 @@ class ChorusTransport:
         self.client = client or ChorusClient(
             config.endpoints, config.credentials(), timeout_s=config.timeout_s, user_id=config.technical_id
         )
+
+    @classmethod
+    def from_config(cls, params: Mapping[str, Any], *, where: str, base: Path) -> Self:
+        """Return a channel built from a partner file's channel mapping (secrets resolved now)."""
+        return cls(ChorusConfig.from_config(params, where=where, base=base))
 
     def __repr__(self) -> str:
         return f"ChorusTransport(api={self.config.endpoints.api_base!r})"

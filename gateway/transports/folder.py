@@ -123,6 +123,8 @@ class FolderTransport:
     """Deliver documents into a directory (STYLE.md §7)."""
 
     name: ClassVar[str] = "folder"
+    config_class: ClassVar[type[FolderConfig]] = FolderConfig
+    """Checks the channel keys without resolving secrets (``gateway partners check``)."""
 
     def __init__(self, config: FolderConfig) -> None:
         self.config = config

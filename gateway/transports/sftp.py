@@ -176,6 +176,8 @@ class SftpTransport:
     """Deliver documents to an SFTP server (STYLE.md §7)."""
 
     name: ClassVar[str] = "sftp"
+    config_class: ClassVar[type[SftpConfig]] = SftpConfig
+    """Checks the channel keys without resolving secrets (``gateway partners check``)."""
 
     def __init__(self, config: SftpConfig, *, where: str = "") -> None:
         """:raises ConfigError: a secret is missing, the key does not load, or a pinned key is malformed."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
+import jsonschema
 from click.testing import CliRunner
 
 from gateway.cli.main import cli
@@ -114,3 +116,15 @@ def test_partners_check_command(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["partners", "check", str(directory)])
     assert result.exit_code == 4
     assert f"{directory / 'bad.yaml'}:2: identifiers.siren" in result.output
+
+
+def test_the_example_profiles_are_valid_and_match_the_channel_schemas() -> None:
+    repo = Path(__file__).resolve().parents[4]
+    result = CliRunner().invoke(cli, ["partners", "check", str(repo / "partners")])
+    assert result.exit_code == 0, result.output
+    for path in sorted((repo / "partners").glob("*.yaml")):
+        partner = load_partner_text(path.read_text(encoding="utf-8"), path).partner
+        assert partner is not None and partner.channels
+        for channel in partner.channels:
+            schema = json.loads((repo / "schemas" / "channels" / f"{channel.type}.schema.json").read_text())
+            jsonschema.validate(dict(channel.params), schema)  # the documented schema agrees with the code
