@@ -10,7 +10,8 @@
     │   └── PermanentTransportError  code="transport.permanent"  retrying cannot help (auth, refused)
     ├── StoreError              code="store"            the database refused or is unreachable
     │   └── NotFound            code="store.not-found"
-    └── AuthError               code="auth"             a missing or wrong API token
+    ├── AuthError               code="auth"             a missing or wrong API token
+    └── Refused                 code="refused"          the request does not apply now (nothing to retry…)
 
 CLI and API map ``code`` to exit status and HTTP status in one place each
 (:mod:`gateway.cli.errors`, :mod:`gateway.api.errors`).
@@ -25,6 +26,7 @@ __all__ = [
     "NoRoute",
     "NotFound",
     "PermanentTransportError",
+    "Refused",
     "RoutingError",
     "StoreError",
     "TransientTransportError",
@@ -85,3 +87,9 @@ class AuthError(AiguillageError):
     """An API request without a valid token."""
 
     code = "auth"
+
+
+class Refused(AiguillageError):
+    """A well-formed request that does not apply to the current state (nothing to retry, name taken)."""
+
+    code = "refused"

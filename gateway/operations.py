@@ -8,7 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from formats.errors import AiguillageError
+from gateway.errors import Refused
 from gateway.pipeline.status import Status
 from gateway.store.claims import write_session
 from gateway.store.models import AuditRow, DeliveryRow
@@ -17,7 +17,7 @@ from gateway.store.repo import NewEvent, append_events, get_invoice
 __all__ = ["NothingToDo", "cancel_invoice", "retry_invoice"]
 
 
-class NothingToDo(AiguillageError):
+class NothingToDo(Refused):
     """The invoice is in no state the operation applies to."""
 
     code = "operation.nothing-to-do"

@@ -15,8 +15,7 @@ import click
 import sqlalchemy.exc
 
 from formats.errors import AiguillageError, ArtefactError, ConfigError, FormatError
-from gateway.errors import NotFound, StoreError
-from gateway.operations import NothingToDo
+from gateway.errors import NotFound, Refused, StoreError
 
 __all__ = ["EXIT_CODES", "fail", "exception_manager"]
 
@@ -47,7 +46,7 @@ def exit_code_for(error: BaseException) -> int:
         return EXIT_CODES["io"]
     if isinstance(error, NotFound):
         return EXIT_CODES["not-found"]
-    if isinstance(error, NothingToDo):
+    if isinstance(error, Refused):
         return EXIT_CODES["refused"]
     if isinstance(error, StoreError):
         return EXIT_CODES["store"]

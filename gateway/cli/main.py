@@ -21,6 +21,7 @@ from gateway.cli.pdf import pdf
 from gateway.cli.run import run_command, worker_command
 from gateway.cli.status import status_command
 from gateway.cli.submit import submit_command
+from gateway.cli.token import token
 from gateway.cli.validate import validate
 
 __all__ = ["cli", "main"]
@@ -75,6 +76,7 @@ cli.add_command(retry_command)
 cli.add_command(cancel_command)
 cli.add_command(partners)
 cli.add_command(edifact)
+cli.add_command(token)
 
 
 def main() -> None:
