@@ -29,9 +29,10 @@ from gateway.outbox.outcome import record_send
 from gateway.partners import Channel, Partner, PartnerBook, PartnerDirectory
 from gateway.pipeline.message import StepContext
 from gateway.pipeline.runner import process, quarantine_on_crash
-from gateway.store.claims import claim_deliveries, claim_received, write_session
+from gateway.store.claims import claim_deliveries, claim_received, hold_lease, release_leases, write_session
 from gateway.store.models import DeliveryRow, DocumentRow, InvoiceRow
 from gateway.store.repo import get_blob
+from gateway.store.tracking import StoreTracking
 from gateway.tracking import record_ack
 from gateway.transports.base import Envelope, SendResult, Transport
 from gateway.transports.registry import transport_class
@@ -133,7 +134,7 @@ class Worker:
         now = self._clock()
         if (now - self._last_ack_poll).total_seconds() >= self.config.ack_interval:
             self._last_ack_poll = now
-            result.acks = self.poll_acks()
+            result.acks = self.poll_acks(book)
         return result
 
     def process_received(self, book: PartnerBook) -> int:
@@ -168,21 +169,33 @@ class Worker:
             self._deliver(delivery_id, book)
         return len(ids)
 
-    def poll_acks(self) -> int:
-        """Collect asynchronous acknowledgements from the channels this worker has open."""
+    def poll_acks(self, book: PartnerBook | None = None) -> int:
+        """Collect asynchronous acknowledgements from every partner channel.
+
+        Each channel is polled by one worker at a time, whichever holds its named
+        lease, so two workers never report the same acknowledgement twice.
+        """
+        book = book if book is not None else self.partners.current()
         count = 0
-        for key, transport in list(self._transports.items()):
-            try:
-                # One at a time: a channel archives an acknowledgement file only when asked for the
-                # next one, so each must be stored before the iteration goes on.
-                for ack in transport.poll_acks():
-                    with write_session(self.engine) as session, session.begin():
-                        if record_ack(session, ack, now=self._clock()):
-                            count += 1
-                        else:
-                            log.warning("acknowledgement for unknown message %s from %s/%s", ack.message_id, *key[:2])
-            except AiguillageError as exc:
-                log.warning("acknowledgements of %s/%s: %s", key[0], key[1], exc.one_line())
+        for partner in book:
+            for channel in partner.channels:
+                name = f"acks:{partner.id}/{channel.name}"
+                if not hold_lease(
+                    self.engine, name, owner=self.config.worker_id, now=self._clock(), duration=self.config.lease
+                ):
+                    continue
+                try:
+                    transport = self._transport(partner, channel)
+                    # One at a time: a channel archives an acknowledgement file only when asked for
+                    # the next one, so each must be stored before the iteration goes on.
+                    for ack in transport.poll_acks():
+                        with write_session(self.engine) as session, session.begin():
+                            if record_ack(session, ack, now=self._clock()):
+                                count += 1
+                            else:
+                                log.warning("acknowledgement for unknown message %s on %s", ack.message_id, name)
+                except AiguillageError as exc:
+                    log.warning("acknowledgements on %s: %s", name, exc.one_line())
         return count
 
     def close(self) -> None:
@@ -195,6 +208,10 @@ class Worker:
         self._transports.clear()
         if self._intake is not None:
             self._intake.close()
+        try:
+            release_leases(self.engine, owner=self.config.worker_id)
+        except Exception:  # noqa: BLE001 (the store may be gone at shutdown: the leases then simply expire)
+            log.warning("worker %s: could not release its leases; they expire on their own", self.config.worker_id)
 
     # -- one delivery ----------------------------------------------------
 
@@ -255,7 +272,12 @@ class Worker:
                 self._transports.pop(old).close()  # the profile changed: reconnect with the new settings
             base = partner.source.parent if partner.source else Path.cwd()
             cls = transport_class(channel.type)
-            transport = cls.from_config(dict(channel.params), where=channel.where, base=base)
+            options: dict[str, object] = {}
+            record = getattr(cls, "tracking_record", None)
+            if record is not None:
+                channel_key = f"{partner.id}/{channel.name}"
+                options["tracking"] = StoreTracking(self.engine, channel_key, record, clock=self._clock)
+            transport = cls.from_config(dict(channel.params), where=channel.where, base=base, **options)
             self._transports[key] = transport
         return transport
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, or_, select, update
+from sqlalchemy import ColumnElement, Engine, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.store.db import IMMEDIATE, is_sqlite
 from gateway.store.models import DeliveryRow, InvoiceRow, LeaseRow
 
-__all__ = ["claim_deliveries", "claim_received", "hold_lease", "write_session"]
+__all__ = ["claim_deliveries", "claim_received", "hold_lease", "release_leases", "write_session"]
 
 
 def write_session(engine: Engine) -> Session:
@@ -100,3 +100,9 @@ def hold_lease(engine: Engine, name: str, *, owner: str, now: dt.datetime, durat
         row.owner = owner
         row.expires_at = now + duration
         return True
+
+
+def release_leases(engine: Engine, *, owner: str) -> None:
+    """Give up every named lease ``owner`` holds (a worker stopping cleanly), so others take over at once."""
+    with write_session(engine) as session, session.begin():
+        session.execute(delete(LeaseRow).where(LeaseRow.owner == owner))

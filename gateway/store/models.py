@@ -44,6 +44,7 @@ __all__ = [
     "EventRow",
     "InvoiceRow",
     "LeaseRow",
+    "TrackingRow",
     "PartnerRow",
     "SequenceRow",
 ]
@@ -251,3 +252,17 @@ class LeaseRow(Base):
     name: Mapped[str] = mapped_column(String(255), primary_key=True)
     owner: Mapped[str] = mapped_column(String(128))
     expires_at: Mapped[Timestamp]
+
+
+class TrackingRow(Base):
+    """A delivery a channel still follows after sending it (Chorus Pro flow and invoice statuses)."""
+
+    __tablename__ = "tracking"
+    __table_args__ = (Index(None, "channel_key"),)
+
+    message_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    channel_key: Mapped[str] = mapped_column(String(255))
+    """``<partner id>/<channel name>``."""
+    state: Mapped[dict[str, Any]]
+    """The channel's own progress record (JSON)."""
+    updated_at: Mapped[Timestamp]

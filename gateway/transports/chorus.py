@@ -243,6 +243,8 @@ class ChorusTransport:
     """Deliver to Chorus Pro and report its flow and invoice statuses."""
 
     name: ClassVar[str] = "chorus"
+    tracking_record: ClassVar[type[TrackedDelivery]] = TrackedDelivery
+    """The channel follows deliveries after sending: the worker hands it durable storage for these records."""
     config_class: ClassVar[type[ChorusConfig]] = ChorusConfig
     """Checks the channel keys without resolving secrets (``gateway partners check``)."""
 
@@ -266,9 +268,14 @@ class ChorusTransport:
         )
 
     @classmethod
-    def from_config(cls, params: Mapping[str, Any], *, where: str, base: Path) -> Self:
-        """Return a channel built from a partner file's channel mapping (secrets resolved now)."""
-        return cls(ChorusConfig.from_config(params, where=where, base=base))
+    def from_config(
+        cls, params: Mapping[str, Any], *, where: str, base: Path, tracking: PendingTracking | None = None
+    ) -> Self:
+        """Return a channel built from a partner file's channel mapping (secrets resolved now).
+
+        :param tracking: the gateway store's view of the deliveries this channel follows.
+        """
+        return cls(ChorusConfig.from_config(params, where=where, base=base), tracking=tracking)
 
     def __repr__(self) -> str:
         return f"ChorusTransport(api={self.config.endpoints.api_base!r})"

@@ -1,0 +1,76 @@
+"""Chorus Pro through the whole engine: deposit by the outbox, statuses polled into the timeline, durable tracking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from chorus.simulator import RunningSimulator
+from gateway.app import Gateway
+from gateway.config import GatewayConfig
+from gateway.store.models import DeliveryRow, EventRow, InvoiceRow, TrackingRow
+
+from .conftest import APP, BUYER, SAMPLES, SUPPLIER, make_client
+
+PARTNER = """\
+name: Régie des transports Lumière
+segment: public
+identifiers: {{siren: "812345676"}}
+receives: {{formats: [ubl]}}
+channels:
+  - type: chorus
+    base-url: {url}
+    client-id-env: CPRO_CLIENT_ID
+    client-secret-env: CPRO_CLIENT_SECRET
+    login-env: CPRO_LOGIN
+    password-env: CPRO_PASSWORD
+"""
+
+
+def test_an_invoice_is_deposited_then_followed_until_paid(
+    tmp_path: Path, sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in {
+        "CPRO_CLIENT_ID": APP[0],
+        "CPRO_CLIENT_SECRET": APP[1],
+        "CPRO_LOGIN": SUPPLIER[0],
+        "CPRO_PASSWORD": SUPPLIER[1],
+    }.items():
+        monkeypatch.setenv(name, value)
+    home = tmp_path / "home"
+    (home / "partners").mkdir(parents=True)
+    (home / "partners" / "lumiere.yaml").write_text(PARTNER.format(url=sim.base_url), encoding="utf-8")
+    (home / "gateway.yaml").write_text("validation: {layers: [xsd]}\n", encoding="utf-8")
+    gateway = Gateway(GatewayConfig.load(home))
+    submitted = gateway.submit((SAMPLES / "afr-invoice-ubl.xml").read_bytes(), filename="a.xml", source="test")
+    first = gateway.worker("w1")
+    first.run_once()
+    with Session(gateway.engine) as session:
+        delivery = session.scalars(select(DeliveryRow)).one()
+        assert delivery.status == "sent" and delivery.remote_ref is not None and delivery.remote_ref.startswith("CPP")
+        assert session.scalar(select(func.count()).select_from(TrackingRow)) == 1
+    first.close()  # the worker that sent it is gone: another one follows the flow from the store
+    second = gateway.worker("w2")
+    for _ in range(3):
+        second.poll_acks()
+    with make_client(sim, BUYER) as buyer, make_client(sim) as supplier:
+        [found] = supplier.search_supplier_invoices(invoice_number="AFR-2026-0001")
+        for status in ("SERVICE_FAIT", "MANDATEE", "MISE_EN_PAIEMENT"):
+            buyer.process_received(found.invoice_id, status)
+    second.poll_acks()
+    with Session(gateway.engine) as session:
+        invoice = session.get(InvoiceRow, submitted.invoice_id)
+        assert invoice is not None and invoice.status == "paid"
+        statuses = [
+            (event.data or {}).get("status")
+            for event in session.scalars(select(EventRow).where(EventRow.kind == "ack").order_by(EventRow.id))
+        ]
+        assert statuses[:3] == ["IN_RECU", "IN_EN_COURS_TRAITEMENT_CPP", "IN_INTEGRE"]
+        assert statuses[-3:] == ["SERVICE_FAIT", "MANDATEE", "MISE_EN_PAIEMENT"]
+        assert len(statuses) == len(set(statuses))  # each status once, though two workers polled
+        assert session.scalar(select(func.count()).select_from(TrackingRow)) == 0  # terminal: no more polling
+    second.close()
+    gateway.close()
