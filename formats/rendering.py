@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from formats.cii import render_cii
 from formats.conversion import ConversionWarning, RenderResult
+from formats.edifact.eancom import render_edifact_eancom
 from formats.edifact.invoic_cen import render_edifact_cen
 from formats.model import Invoice
 from formats.pdf.facturx_writer import embed_facturx
@@ -28,12 +29,14 @@ class Target(StrEnum):
     FACTURX = "facturx"
     EDIFACT = "edifact"
     """UN/EDIFACT INVOIC per CEN/TS 16931-3-4 (the EN 16931 binding)."""
+    EDIFACT_EANCOM = "edifact-eancom"
+    """EANCOM INVOIC D96A (EAN008) with the default profile (``mappings/eancom/default.yaml``)."""
 
 
 def render_invoice(
     invoice: Invoice, target: Target | str, *, pretty: bool = True, visual: bytes | None = None
 ) -> RenderResult:
-    """Render ``invoice`` as ``target`` (``ubl``, ``cii``, ``facturx`` or ``edifact``).
+    """Render ``invoice`` as ``target`` (``ubl``, ``cii``, ``facturx``, ``edifact`` or ``edifact-eancom``).
 
     For ``facturx`` the CII is embedded into ``visual`` (e.g. the PDF the invoice
     was read from), or into a PDF drawn from the model when ``visual`` is ``None``.
@@ -58,6 +61,8 @@ def render_invoice(
             return _render_facturx(invoice, visual=visual)
         case Target.EDIFACT:
             return render_edifact_cen(invoice)
+        case Target.EDIFACT_EANCOM:
+            return render_edifact_eancom(invoice)
 
 
 def _render_facturx(invoice: Invoice, *, visual: bytes | None) -> RenderResult:
