@@ -28,6 +28,7 @@ from gateway.outbox.worker import Worker, WorkerConfig, utc_now
 from gateway.partners import PartnerBook, PartnerDirectory
 from gateway.pipeline.message import StepContext
 from gateway.store import open_engine, upgrade
+from gateway.store.control_numbers import StoreControlNumbers
 
 __all__ = ["Gateway", "default_worker_id"]
 
@@ -59,6 +60,7 @@ class Gateway:
         self.mappings = load_mappings(config.mappings_dir)
         # Validators keep compiled stylesheets and are not shared between threads.
         self._local = threading.local()
+        self._control_numbers = StoreControlNumbers(self.engine)
 
     @classmethod
     def at(cls, home: Path, **kwargs: object) -> Gateway:
@@ -78,7 +80,13 @@ class Gateway:
 
     def context(self, book: PartnerBook) -> StepContext:
         """Return the step context for the current partner book."""
-        return StepContext(partners=book, validator=self.validator, layers=self.config.layers, mappings=self.mappings)
+        return StepContext(
+            partners=book,
+            validator=self.validator,
+            layers=self.config.layers,
+            mappings=self.mappings,
+            control_numbers=self._control_numbers,
+        )
 
     def submit(self, content: bytes, *, filename: str, source: str) -> Submitted:
         """Take a document in (idempotent); a worker runs the pipeline on it."""

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from formats.config_schema import Problem, check_schema, format_key, key_lines, load_schema
+from formats.edifact.eancom import load_profile
 from formats.errors import ConfigError
 from gateway.partners.profile import Channel, Identifiers, Partner, RetryPolicy
 from gateway.transports.registry import transport_class
@@ -77,6 +78,15 @@ def load_partner_text(text: str, path: Path, *, check_channels: bool = True) -> 
     if not data["identifiers"]:
         messages.append(f"{shown}:{lines.get(('identifiers',), '?')}: identifiers: give at least one identifier")
     channels = _channels(data.get("channels", []), shown, lines, path.parent, messages, check=check_channels)
+    receives = data.get("receives", {})
+    eancom = None
+    if "eancom-profile" in receives:
+        try:
+            eancom = load_profile(path.parent / receives["eancom-profile"])
+        except ConfigError as exc:
+            messages.append(
+                f"{shown}:{lines.get(('receives', 'eancom-profile'), '?')}: receives.eancom-profile: {exc.one_line()}"
+            )
     if messages:
         return FileReport(path, None, tuple(messages))
     partner = Partner(
@@ -85,6 +95,8 @@ def load_partner_text(text: str, path: Path, *, check_channels: bool = True) -> 
         identifiers=_identifiers(data["identifiers"]),
         receives=tuple(data.get("receives", {}).get("formats", ("ubl",))),
         validate=tuple(data.get("receives", {}).get("validate", ("xsd", "cen"))),
+        eancom_profile=eancom,
+        interchange_id=receives.get("interchange-id"),
         sends=tuple(data.get("sends", {}).get("formats", ())),
         channels=channels,
         retry=_retry(data.get("retry", {})),

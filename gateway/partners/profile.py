@@ -12,6 +12,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from formats.edifact.eancom import EancomProfile
+
 __all__ = ["Channel", "Identifiers", "Partner", "RetryPolicy"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -96,6 +98,10 @@ class Partner:
     """Formats the partner accepts from us, most preferred first."""
     validate: tuple[str, ...] = ("xsd", "cen")
     """Validation layers an invoice must pass before it is sent to this partner."""
+    eancom_profile: EancomProfile | None = None
+    """The partner's EANCOM qualifier choices (``receives.eancom-profile``); the default profile when ``None``."""
+    interchange_id: str | None = None
+    """Its EDIFACT interchange recipient id (UNB S003, ``receives.interchange-id``); the buyer's id when ``None``."""
     sends: tuple[str, ...] = ()
     channels: tuple[Channel, ...] = ()
     retry: RetryPolicy = field(default_factory=RetryPolicy)

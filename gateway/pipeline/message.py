@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from formats.detection import Detected
+from formats.edifact.control_numbers import ControlNumbers
 from formats.mappings import Mapping
 from formats.validation.engine import Validator
 from formats.validation.layers import Layer
@@ -65,3 +66,5 @@ class StepContext:
     mappings: Sequence[Mapping] = ()
     """Plain-PDF mappings (``mappings/*.yaml``)."""
     max_bytes: int = 100 * 1024 * 1024
+    control_numbers: ControlNumbers | None = None
+    """Where EDIFACT interchange references come from (the store's sequences); ``1`` when ``None``."""

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import re
 
+from formats.conversion import RenderResult
 from formats.detection import DocumentKind
+from formats.edifact.eancom import render_edifact_eancom
+from formats.edifact.invoic_cen.writer import render_edifact_cen
 from formats.errors import NotRepresentable
+from formats.model import Invoice
 from formats.pdf.visual import render_invoice_pdf
 from formats.rendering import render_invoice
+from gateway.partners import Partner
 from gateway.pipeline.events import Event, Rendition
 from gateway.pipeline.message import Message, StepContext
 from gateway.pipeline.status import Status
@@ -51,6 +56,20 @@ def input_format(message: Message) -> str | None:
     return None
 
 
+def _render_edifact(invoice: Invoice, fmt: str, partner: Partner, context: StepContext) -> RenderResult:
+    # One interchange reference sequence per (issuer, partner) pair, kept in the store when there is one.
+    seller = invoice.seller
+    issuer = (seller.vat_id or seller.name or "") if seller else ""
+    reference = "1"
+    if context.control_numbers is not None:
+        reference = context.control_numbers.next_reference(issuer or "AIGUILLAGE", partner.id)
+    if fmt == "edifact-eancom":
+        return render_edifact_eancom(
+            invoice, partner.eancom_profile, recipient=partner.interchange_id, control_reference=reference
+        )
+    return render_edifact_cen(invoice, recipient=partner.interchange_id, control_reference=reference)
+
+
 def render_step(message: Message, context: StepContext) -> list[Event]:
     """Render (or pass through) the document the recipient gets."""
     assert message.parsed is not None and message.partner_id is not None, "render runs after route"
@@ -79,6 +98,10 @@ def render_step(message: Message, context: StepContext) -> list[Event]:
             if fmt == "pdf":
                 content = parsed.visual if parsed.visual is not None else render_invoice_pdf(parsed.invoice)
                 warnings: tuple[str, ...] = ()
+            elif fmt in ("edifact", "edifact-eancom"):
+                result = _render_edifact(parsed.invoice, fmt, partner, context)
+                content = result.data
+                warnings = tuple(f"{w.code} {w.term or ''}: {w.message}" for w in result.warnings)
             else:
                 visual = parsed.visual if fmt == "facturx" else None
                 result = render_invoice(parsed.invoice, fmt, pretty=False, visual=visual)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formats.edifact.syntax import parse_interchange
 from formats.reading import read_invoice
 from gateway.app import Gateway
 from gateway.config import GatewayConfig
@@ -275,3 +276,31 @@ def test_a_pipeline_crash_quarantines_the_invoice_instead_of_looping(
     worker.run_once()
     assert status(gateway, submitted.invoice_id) == "sent"
     gateway.close()
+
+
+@pytest.mark.parametrize("fmt", ["edifact", "edifact-eancom"])
+def test_edifact_partners_get_interchanges_numbered_from_the_store(
+    tmp_path: Path, database_url: str, clock: Clock, fmt: str
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    write_partner(tmp_path / "home", out, formats=fmt)
+    gateway = make_gateway(tmp_path / "home", database_url, clock)
+    for name in ("afr-invoice-ubl.xml", "afr-creditnote-ubl.xml"):
+        gateway.submit((SAMPLES / name).read_bytes(), filename=name, source="test")
+    gateway.worker("w1").run_once()
+    references = []
+    for path in sorted(out.iterdir()):
+        interchange = parse_interchange(path.read_bytes())
+        references.append(interchange.control_reference)
+        assert interchange.messages[0].type == "INVOIC"
+        assert read_invoice(path.read_bytes()).invoice.number in ("AFR-2026-0001", "AFR-2026-0002")
+    assert sorted(references) == ["1", "2"]  # one sequence for this issuer and partner, kept in the store
+    gateway.close()
+    again = make_gateway(tmp_path / "home", database_url, clock)  # a restart does not reuse a reference
+    numbers = again.context(again.partners.current()).control_numbers
+    seller = read_invoice((SAMPLES / "afr-invoice-ubl.xml").read_bytes()).invoice.seller
+    assert numbers is not None and seller is not None and seller.vat_id is not None
+    assert numbers.next_reference(seller.vat_id, "lumiere") == "3"
+    assert numbers.next_reference(seller.vat_id, "someone-else") == "1"
+    again.close()
