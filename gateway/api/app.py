@@ -8,7 +8,7 @@ from formats.xml_safety import DEFAULT_MAX_BYTES
 from gateway.api import errors
 from gateway.api.auth import bearer_auth
 from gateway.api.limits import BodyLimit
-from gateway.api.routes import documents, health, invoices, operations, partners
+from gateway.api.routes import chorus, documents, health, invoices, operations, partners
 from gateway.app import Gateway
 
 __all__ = ["MULTIPART_OVERHEAD", "create_app"]
@@ -42,6 +42,7 @@ def create_app(gateway: Gateway, *, max_upload_bytes: int = DEFAULT_MAX_BYTES) -
     app.include_router(invoices.build_router(gateway, auth, max_upload_bytes=max_upload_bytes))
     app.include_router(documents.build_router(gateway, auth))
     app.include_router(operations.build_router(gateway, auth))
+    app.include_router(chorus.build_router(gateway, auth))
     app.include_router(partners.build_router(gateway, auth))
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes + MULTIPART_OVERHEAD)

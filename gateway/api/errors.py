@@ -43,6 +43,10 @@ STATUS_BY_CODE: Mapping[str, int] = {
     "auth.name-taken": 409,
     "auth.invalid-name": 422,
     "operation": 409,
+    "chorus": 502,  # Chorus Pro failed: not the client's request
+    "chorus.transient": 503,
+    "chorus.api": 409,  # Chorus Pro refused the action (codeRetour): e.g. the invoice is not in that status
+    "chorus.protocol": 502,
     "refused": 409,
     "request": 422,
     "http.not-found": 404,

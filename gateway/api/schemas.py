@@ -179,3 +179,19 @@ class ActionOut(_Out):
 class HealthOut(_Out):
     status: Literal["ok", "unavailable"]
     database: str = Field(description="`ok`, or the kind of failure.")
+
+
+class ChorusCompleteIn(BaseModel):
+    """Answer to a ``SUSPENDUE`` invoice on Chorus Pro."""
+
+    model_config = ConfigDict(extra="forbid")
+    comment: str = Field(min_length=1, max_length=2000, description="What the buyer asked for, answered.")
+
+
+class ChorusRecycleIn(BaseModel):
+    """Corrections for an ``A_RECYCLER`` invoice on Chorus Pro."""
+
+    model_config = ConfigDict(extra="forbid")
+    service_code: str | None = Field(default=None, min_length=1, max_length=100, description="New service code.")
+    commitment: str | None = Field(default=None, min_length=1, max_length=50, description="New commitment (EJ).")
+    comment: str = Field(default="", max_length=2000)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from formats.xml_safety import DEFAULT_MAX_BYTES
+from gateway.cli.chorus import chorus
 from gateway.cli.convert import convert
 from gateway.cli.demo import demo
 from gateway.cli.edifact import edifact
@@ -77,6 +78,7 @@ cli.add_command(cancel_command)
 cli.add_command(partners)
 cli.add_command(edifact)
 cli.add_command(token)
+cli.add_command(chorus)
 
 
 def main() -> None:

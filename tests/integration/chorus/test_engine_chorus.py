@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chorus.simulator import RunningSimulator
 from gateway.app import Gateway
+from gateway.chorus_actions import recycle_invoice
+from gateway.cli.main import cli
 from gateway.config import GatewayConfig
 from gateway.store.models import DeliveryRow, EventRow, InvoiceRow, TrackingRow
 
@@ -73,4 +76,57 @@ def test_an_invoice_is_deposited_then_followed_until_paid(
         assert len(statuses) == len(set(statuses))  # each status once, though two workers polled
         assert session.scalar(select(func.count()).select_from(TrackingRow)) == 0  # terminal: no more polling
     second.close()
+    gateway.close()
+
+
+def test_supplier_actions_answer_a_suspension_and_recycle(
+    tmp_path: Path, sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in {
+        "CPRO_CLIENT_ID": APP[0],
+        "CPRO_CLIENT_SECRET": APP[1],
+        "CPRO_LOGIN": SUPPLIER[0],
+        "CPRO_PASSWORD": SUPPLIER[1],
+    }.items():
+        monkeypatch.setenv(name, value)
+    home = tmp_path / "home"
+    (home / "partners").mkdir(parents=True)
+    (home / "partners" / "lumiere.yaml").write_text(PARTNER.format(url=sim.base_url), encoding="utf-8")
+    (home / "gateway.yaml").write_text("validation: {layers: [xsd]}\n", encoding="utf-8")
+    gateway = Gateway(GatewayConfig.load(home))
+    submitted = gateway.submit((SAMPLES / "afr-invoice-ubl.xml").read_bytes(), filename="a.xml", source="test")
+    worker = gateway.worker("w1")
+    worker.run_once()
+    for _ in range(3):
+        worker.poll_acks()  # until the flow is integrated and the invoice exists on Chorus Pro
+    with make_client(sim, BUYER) as buyer, make_client(sim) as supplier:
+        [found] = supplier.search_supplier_invoices(invoice_number="AFR-2026-0001")
+        buyer.process_received(found.invoice_id, "SUSPENDUE", reason="bon de livraison manquant")
+        result = CliRunner().invoke(
+            cli,
+            ["--home", str(home), "chorus", "complete", "AFR-2026-0001", "--comment", "BL joint"],
+        )
+        assert result.exit_code == 0, result.output
+        assert "completer sent" in result.output
+        buyer.process_received(found.invoice_id, "A_RECYCLER", reason="mauvais service")
+        recycle_invoice(gateway, submitted.invoice_id, actor="test", service_code="ATELIERS")
+        assert supplier.search_supplier_invoices(invoice_number="AFR-2026-0001")[0].service_code == "ATELIERS"
+        refused = CliRunner().invoke(
+            cli, ["--home", str(home), "chorus", "complete", submitted.invoice_id, "--comment", "again"]
+        )
+        assert refused.exit_code != 0 and "chorus" in refused.output  # not SUSPENDUE any more: Chorus Pro says no
+    worker.poll_acks()
+    with Session(gateway.engine) as session:
+        kinds = list(
+            session.scalars(
+                select(EventRow.kind).where(EventRow.invoice_id == submitted.invoice_id).order_by(EventRow.id)
+            )
+        )
+        acked = [
+            (e.data or {}).get("status")
+            for e in session.scalars(select(EventRow).where(EventRow.kind == "ack").order_by(EventRow.id))
+        ]
+    assert "chorus-completed" in kinds and "chorus-recycled" in kinds
+    assert acked[-4:] == ["SUSPENDUE", "COMPLETEE", "A_RECYCLER", "MISE_A_DISPOSITION"]
+    worker.close()
     gateway.close()
