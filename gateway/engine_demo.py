@@ -6,18 +6,22 @@ What :func:`run_engine_demo` does, in order:
    asks for the validation layers whose official artefacts are installed);
 2. starts the local peer the demo partner needs: OpenSSH's ``sshd`` on a free
    loopback port, speaking only SFTP;
-3. writes the demo partner profile (the samples' buyer, receiving UBL over
-   SFTP, with an acknowledgement directory);
-4. feeds the samples: UBL, CII, and a Factur-X PDF made from the CII one;
+   and the Chorus Pro simulator over HTTP;
+3. writes the demo partner profiles: the samples' buyer, receiving UBL over
+   SFTP with an acknowledgement directory, and a public buyer on Chorus Pro;
+4. feeds the samples: UBL, CII, a Factur-X PDF made from the CII one, and an
+   invoice to the public buyer;
 5. runs a worker until everything is delivered; the demo then plays the
-   partner and drops an ``ACCEPTED`` acknowledgement file for each delivery,
-   which the worker picks up;
-6. returns each invoice's timeline, from received to acknowledged.
+   partners: it drops an ``ACCEPTED`` acknowledgement file for each SFTP
+   delivery, and moves the public buyer's invoice to payment on Chorus Pro,
+   statuses the worker picks up;
+6. returns each invoice's timeline, from received to acknowledged or paid.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import threading
 import time
@@ -27,6 +31,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chorus import ChorusClient, Credentials, Endpoints
+from chorus.records import InvoiceSummary
+from chorus.simulator import RunningSimulator, SimulatorState, load_directory
+from formats.model import Identifier, Invoice
 from formats.reading import read_invoice
 from formats.rendering import render_invoice
 from gateway.app import Gateway
@@ -57,6 +65,37 @@ channels:
 retry: {{max-attempts: 5, initial-delay: 1, max-delay: 10}}
 """
 
+PUBLIC_BUYER = """\
+# A public buyer: invoices go to Chorus Pro (here its local simulator), commitment number (EJ) required.
+name: Ministère des Ponts et Aiguillages
+segment: public
+identifiers:
+  siret: "{siret}"
+receives:
+  formats: [ubl]
+channels:
+  - type: chorus
+    name: chorus-pro
+    base-url: {url}
+    client-id-env: DEMO_PISTE_CLIENT_ID
+    client-secret-env: DEMO_PISTE_CLIENT_SECRET
+    login-env: DEMO_CPRO_LOGIN
+    password-env: DEMO_CPRO_PASSWORD
+"""
+
+#: The simulator's demo directory (``chorus/simulator/demo.yaml``): the application, the
+#: supplier's and the ministry's technical accounts. Fictitious values, not secrets.
+_DEMO_CHORUS_ENV = {
+    "DEMO_PISTE_CLIENT_ID": "aiguillage-demo",
+    "DEMO_PISTE_CLIENT_SECRET": "demo-secret",
+    "DEMO_CPRO_LOGIN": "TECH_AFR@cpro.example",
+    "DEMO_CPRO_PASSWORD": "afr-password",
+}
+_MINISTRY_SIRET = "11000201100044"
+_MINISTRY_ACCOUNT = ("TECH_MINISTERE@cpro.example", "ministere-password")
+_MINISTRY_COMMITMENT = "1300012345"
+_PUBLIC_NUMBER = "AFR-2026-0001-CPP"
+
 
 def run_engine_demo(
     samples: Path, home: Path, layers: tuple[str, ...], say: Callable[[str], None], *, timeout: float = 120.0
@@ -71,9 +110,13 @@ def run_engine_demo(
     )
     peer = SshdServer(home / "sftp-partner")
     peer.start()
+    chorus = RunningSimulator(SimulatorState(load_directory()))
+    chorus.start()
+    os.environ.update(_DEMO_CHORUS_ENV)
     try:
         inbox, acks = peer.new_dir("inbox"), peer.new_dir("acks")
         say(f"started the SFTP partner: OpenSSH sshd on 127.0.0.1:{peer.port}")
+        say(f"started the Chorus Pro simulator on {chorus.base_url}")
         partners = home / "partners"
         partners.mkdir()
         (partners / "lumiere.yaml").write_text(
@@ -87,8 +130,12 @@ def run_engine_demo(
             ),
             encoding="utf-8",
         )
+        (partners / "ministere.yaml").write_text(
+            PUBLIC_BUYER.format(siret=_MINISTRY_SIRET, url=chorus.base_url), encoding="utf-8"
+        )
         gateway = Gateway.at(home)
-        say(f"data directory {home}/ (SQLite), partner profile partners/lumiere.yaml, layers: {', '.join(layers)}")
+        say(f"data directory {home}/ (SQLite), partners lumiere (SFTP) and ministere (Chorus Pro)")
+        say(f"validation layers: {', '.join(layers) or 'none installed'}")
         documents = _documents(samples)
         ids = []
         for name, content in documents:
@@ -100,9 +147,10 @@ def run_engine_demo(
         thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
         thread.start()
         try:
-            _wait(gateway, ids, ("sent", "quarantined", "failed"), timeout)
+            _wait(gateway, ids, ("sent", "acknowledged", "quarantined", "failed"), timeout)
             _acknowledge(gateway, peer.home / inbox, peer.home / acks, say)
-            _wait(gateway, ids, ("acknowledged", "quarantined", "failed", "rejected"), timeout)
+            _pay_on_chorus(chorus.base_url, _PUBLIC_NUMBER, say, timeout)
+            _wait(gateway, ids, ("acknowledged", "paid", "quarantined", "failed", "rejected"), timeout)
         finally:
             stop.set()
             thread.join(timeout=10)
@@ -118,6 +166,7 @@ def run_engine_demo(
         gateway.close()
         return statuses
     finally:
+        chorus.stop()
         peer.close()
 
 
@@ -128,7 +177,50 @@ def _documents(samples: Path) -> list[tuple[str, bytes]]:
         invoice = read_invoice(cii.read_bytes()).invoice
         invoice = dataclasses.replace(invoice, number=f"{invoice.number}-PDF")
         documents.append(("afr-invoice-facturx.pdf", render_invoice(invoice, "facturx").data))
+        documents.append(("afr-invoice-ministere.xml", _public_invoice(read_invoice(cii.read_bytes()).invoice)))
     return documents
+
+
+def _public_invoice(invoice: Invoice) -> bytes:
+    """The CII sample, addressed to the ministry on Chorus Pro, with the commitment number it requires (BT-13)."""
+    buyer = invoice.buyer
+    assert buyer is not None
+    public = dataclasses.replace(
+        buyer,
+        name="Ministère des Ponts et Aiguillages",
+        identifiers=(Identifier(_MINISTRY_SIRET, "0009"),),
+        legal_registration=Identifier(_MINISTRY_SIRET[:9], "0002"),
+        vat_id=None,
+        electronic_address=Identifier(_MINISTRY_SIRET, "0009"),
+    )
+    changed = dataclasses.replace(
+        invoice,
+        number=_PUBLIC_NUMBER,
+        buyer=public,
+        buyer_reference=None,
+        purchase_order_reference=_MINISTRY_COMMITMENT,
+    )
+    return render_invoice(changed, "cii").data
+
+
+def _pay_on_chorus(base_url: str, number: str, say: Callable[[str], None], timeout: float) -> None:
+    """Play the ministry on Chorus Pro: once the invoice is there, certify the service, mandate it, pay it."""
+    endpoints = Endpoints.at(base_url)
+    supplier_account = (_DEMO_CHORUS_ENV["DEMO_CPRO_LOGIN"], _DEMO_CHORUS_ENV["DEMO_CPRO_PASSWORD"])
+    with (
+        ChorusClient(endpoints, Credentials("aiguillage-demo", "demo-secret", *supplier_account)) as supplier,
+        ChorusClient(endpoints, Credentials("aiguillage-demo", "demo-secret", *_MINISTRY_ACCOUNT)) as buyer,
+    ):
+        deadline = time.monotonic() + timeout
+        found: list[InvoiceSummary] = []
+        while time.monotonic() < deadline and not found:
+            found = supplier.search_supplier_invoices(invoice_number=number)
+            if not found:
+                time.sleep(0.2)
+        for invoice in found:
+            for status in ("SERVICE_FAIT", "MANDATEE", "MISE_EN_PAIEMENT"):
+                buyer.process_received(invoice.invoice_id, status)
+        say(f"the ministry certified, mandated and paid {number} on Chorus Pro")
 
 
 def _wait(gateway: Gateway, ids: list[str], done: tuple[str, ...], timeout: float) -> None:

@@ -46,8 +46,9 @@ def demo(obj: dict[str, object], samples: Path, out: Path, formats_only: bool) -
             layers = installed_layers()
             click.echo(f"Aiguillage demo: the gateway end to end, data in {out / 'gateway'}/")
             statuses = run_engine_demo(samples, out / "gateway", layers, click.echo)
-            good = sum(status == "acknowledged" for status in statuses)
-            click.echo(f"\n{good}/{len(statuses)} invoices received, validated, converted, delivered and acknowledged.")
+            good = sum(status in ("acknowledged", "paid") for status in statuses)
+            outcome = "invoices received, validated, converted, delivered, acknowledged or paid."
+            click.echo(f"\n{good}/{len(statuses)} {outcome}")
         sys.exit(EXIT_CODES["ok"] if statuses and good == len(statuses) else EXIT_CODES["invalid"])
     with exception_manager(bool(obj["verbose"])):
         click.echo(f"Aiguillage demo: samples from {samples}, output in {out}/")

@@ -77,11 +77,23 @@ def test_help_lists_commands_and_exit_codes() -> None:
         assert word in result.stdout
 
 
-def test_demo_converts_and_validates_the_samples(tmp_path: Path) -> None:
-    result = _run("demo", "--out", str(tmp_path / "demo"))
+def test_demo_formats_converts_and_validates_the_samples(tmp_path: Path) -> None:
+    result = _run("demo", "--formats", "--out", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "samples converted, valid and identical" in result.stdout
     assert len(list((tmp_path / "demo").glob("*.xml"))) >= 3
+
+
+def test_demo_runs_the_gateway_end_to_end(tmp_path: Path) -> None:
+    result = _run("demo", "--out", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5/5 invoices received, validated, converted, delivered, acknowledged or paid" in result.stdout
+    assert result.stdout.count("status acknowledged") == 4 and result.stdout.count("status paid") == 1
+    for event in ("received", "validated", "rendered", "sent", "chorus-status: MISE_EN_PAIEMENT", "sftp-ack-file"):
+        assert event in result.stdout
+    delivered = list((tmp_path / "demo" / "gateway" / "sftp-partner").rglob("*.ubl.xml"))
+    assert len(delivered) == 4  # the partner's mailbox holds what the timelines say was sent
+    assert all(read_invoice(path.read_bytes()).invoice.seller is not None for path in delivered)
 
 
 def test_pdf_extract_and_convert_from_pdf(corpus_dir: Path, tmp_path: Path) -> None:
