@@ -94,7 +94,7 @@ def load_partner_text(text: str, path: Path, *, check_channels: bool = True) -> 
         name=data["name"],
         identifiers=_identifiers(data["identifiers"]),
         receives=tuple(data.get("receives", {}).get("formats", ("ubl",))),
-        validate=tuple(data.get("receives", {}).get("validate", ("xsd", "cen"))),
+        validate=tuple(data.get("receives", {}).get("validate", ())),
         eancom_profile=eancom,
         interchange_id=receives.get("interchange-id"),
         sends=tuple(data.get("sends", {}).get("formats", ())),
@@ -149,11 +149,12 @@ def _channels(
     seen: set[str] = set()
     for index, item in enumerate(items):
         key = f"channels[{index}]"
-        line = lines.get(("channels", index))
-        where = f"{shown}:{line}: {key}" if line else f"{shown}: {key}"
+        where = f"{shown}: {key}"
         name = str(item.get("name", item["type"]))
         if name in seen:
-            messages.append(f"{where}.name: channel name {name!r} is used twice; give each channel a name")
+            messages.append(
+                f"{_at(shown, lines, ('channels', index, 'name'))}: {key}.name: channel name {name!r} is used twice"
+            )
             continue
         seen.add(name)
         params = {k: v for k, v in item.items() if k not in ("type", "name")}
@@ -162,7 +163,23 @@ def _channels(
                 cls = transport_class(item["type"])
                 cls.config_class.from_config(params, where=where, base=base)
             except ConfigError as exc:
-                messages.append(exc.one_line() if exc.path else f"{where}: {exc.message}")
+                messages.append(_channel_problem(exc, shown, where, index, lines))
                 continue
-        channels.append(Channel(type=item["type"], name=name, params=params, where=where))
+        line = lines.get(("channels", index))
+        channels.append(Channel(type=item["type"], name=name, params=params, where=f"{shown}:{line}: {key}"))
     return tuple(channels)
+
+
+def _at(shown: str, lines: Mapping[tuple[str | int, ...], int], key: tuple[str | int, ...]) -> str:
+    line = lines.get(key) or lines.get(key[:2])
+    return f"{shown}:{line}" if line else shown
+
+
+def _channel_problem(
+    exc: ConfigError, shown: str, where: str, index: int, lines: Mapping[tuple[str | int, ...], int]
+) -> str:
+    """Place a channel's error on the line of the key it names (``…channels[0].port``), else of the channel."""
+    path = exc.path or where
+    key = path.removeprefix(where).lstrip(".").split(".", 1)[0] if path.startswith(where) else ""
+    located = _at(shown, lines, ("channels", index, key) if key else ("channels", index))
+    return f"{located}: {path.removeprefix(shown + ': ')}: {exc.message}"

@@ -96,8 +96,8 @@ class Partner:
     identifiers: Identifiers
     receives: tuple[str, ...] = ("ubl",)
     """Formats the partner accepts from us, most preferred first."""
-    validate: tuple[str, ...] = ("xsd", "cen")
-    """Validation layers an invoice must pass before it is sent to this partner."""
+    validate: tuple[str, ...] = ()
+    """Layers this partner requires on top of the gateway's ``validation.layers`` (e.g. ``br-fr``)."""
     eancom_profile: EancomProfile | None = None
     """The partner's EANCOM qualifier choices (``receives.eancom-profile``); the default profile when ``None``."""
     interchange_id: str | None = None

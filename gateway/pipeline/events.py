@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -67,6 +68,8 @@ class Event:
     """JSON-able facts (rule ids, formats, codes) kept on the timeline."""
     payload: Payload | None = None
     """What the next steps need (the model, the rendition); not stored as such."""
+    at: datetime | None = None
+    """When the step finished (set by the runner, which owns the clock)."""
 
     @property
     def quarantines(self) -> bool:

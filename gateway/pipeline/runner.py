@@ -9,6 +9,7 @@ expired while it computed must not write over the one that took over).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
@@ -31,11 +32,23 @@ __all__ = ["Step", "new_message_id", "process", "quarantine_on_crash", "run_step
 Step = Callable[[Message, StepContext], list[Event]]
 
 
-def run_steps(message: Message, context: StepContext, steps: Sequence[Step] = STEPS) -> tuple[Message, list[Event]]:
-    """Run ``steps`` in order until one quarantines the invoice."""
+def run_steps(
+    message: Message,
+    context: StepContext,
+    steps: Sequence[Step] = STEPS,
+    *,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> tuple[Message, list[Event]]:
+    """Run ``steps`` in order until one quarantines the invoice.
+
+    :param clock: when given, each event is stamped with the time its step finished.
+    """
     events: list[Event] = []
     for step in steps:
         produced = step(message, context)
+        if clock is not None:
+            finished = clock()
+            produced = [dataclasses.replace(event, at=finished) for event in produced]
         events += produced
         message = message.apply(produced)
         if message.quarantined:
@@ -65,7 +78,7 @@ def process(
             return None
         content = get_blob(session, row.original_sha256)
         message = Message(invoice_id, content, row.original_name, row.source)
-    message, events = run_steps(message, context)
+    message, events = run_steps(message, context, clock=clock)
     now = clock()
     with write_session(engine) as session, session.begin():
         row = session.scalar(select(InvoiceRow).where(InvoiceRow.id == invoice_id).with_for_update())
@@ -75,11 +88,11 @@ def process(
         row.partner_id = message.partner_id
         if message.detected is not None:
             row.detected = message.detected.kind.value
-        stored = [NewEvent(e.step, e.kind, e.status, e.detail, dict(e.data) or None) for e in events]
-        parent = append_events(session, row, stored, now=now)
+        stored = [NewEvent(e.step, e.kind, e.status, e.detail, dict(e.data) or None, at=e.at) for e in events]
         row.lease_owner = None
         row.lease_expires_at = None
         if message.quarantined:
+            append_events(session, row, stored, now=now)
             row.quarantine_code = _code(events)
             return row.status
         row.quarantine_code = None
@@ -96,26 +109,17 @@ def process(
             sha256=digest,
             created_at=now,
         )
-        session.add(document)
-        session.flush()
         delivery = queue_delivery(session, row, document, partner, channel_index=0, now=now)
         channel = partner.channels[0]
-        append_events(
-            session,
-            row,
-            [
-                NewEvent(
-                    "outbox",
-                    "queued",
-                    Status.QUEUED,
-                    f"over {channel.type} channel {channel.name!r}",
-                    {"message_id": delivery.message_id},
-                    delivery.id,
-                )
-            ],
-            now=now,
-            parent_id=parent,
+        queued = NewEvent(
+            "outbox",
+            "queued",
+            Status.QUEUED,
+            f"over {channel.type} channel {channel.name!r}",
+            {"message_id": delivery.message_id},
+            delivery.id,
         )
+        append_events(session, row, [*stored, queued], now=now)
         return row.status
 
 
@@ -126,7 +130,7 @@ def queue_delivery(
     channel = partner.channels[channel_index]
     delivery = DeliveryRow(
         invoice_id=invoice.id,
-        document_id=document.id,
+        document=document,
         partner_id=partner.id,
         channel=channel.name,
         channel_type=channel.type,

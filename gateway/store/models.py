@@ -30,7 +30,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from gateway.store.types import UtcDateTime
 
@@ -155,6 +155,8 @@ class DeliveryRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"))
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    document: Mapped[DocumentRow] = relationship(lazy="raise")
+    """Set when queueing, so that the document and its delivery are inserted in one flush."""
     partner_id: Mapped[str] = mapped_column(String(128))
     channel: Mapped[str] = mapped_column(String(128))
     """The channel's name in the partner profile."""

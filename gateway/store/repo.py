@@ -98,35 +98,43 @@ class NewEvent:
     detail: str = ""
     data: dict[str, Any] | None = None
     delivery_id: int | None = None
+    at: dt.datetime | None = None
+    """When it happened, if not the time of writing."""
 
 
 def append_events(
     session: Session, invoice: InvoiceRow, events: Sequence[NewEvent], *, now: dt.datetime, parent_id: int | None = None
 ) -> int | None:
-    """Append events to the invoice's timeline (each the child of the previous) and move its status.
+    """Append events to the invoice's timeline and move its status to the last status they name.
+
+    Events written together are inserted in one statement and share their parent:
+    ``parent_id``, the event they follow from when the caller knows it.
 
     :return: the id of the last event inserted (the parent of what follows), or ``parent_id``.
     """
-    last = parent_id
-    for event in events:
-        row = EventRow(
+    rows = [
+        EventRow(
             invoice_id=invoice.id,
             delivery_id=event.delivery_id,
-            at=now,
+            at=event.at or now,
             step=event.step,
             kind=event.kind,
             status=event.status,
             detail=event.detail[:4000],
             data=event.data,
-            parent_id=last,
+            parent_id=parent_id,
         )
-        session.add(row)
-        session.flush()
-        last = row.id
+        for event in events
+    ]
+    for event in events:
         if event.status is not None:
             invoice.status = event.status
     invoice.updated_at = now
-    return last
+    if not rows:
+        return parent_id
+    session.add_all(rows)
+    session.flush()
+    return rows[-1].id
 
 
 def invoice_events(session: Session, invoice_id: str) -> list[EventRow]:

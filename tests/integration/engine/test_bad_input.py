@@ -106,8 +106,8 @@ def test_partners_check_names_file_line_and_key_of_every_problem(tmp_path: Path)
     assert f"ok     {partners / 'lumiere.yaml'}" in lines
     # Both broken files are reported in one run, each as file:line: key: message.
     assert f"  {partners / 'typo.yaml'}:4: colour: unknown key 'colour'" in "\n".join(lines)
-    # The line is the channel entry's (5), the key path names the field.
-    assert f"  {partners / 'port.yaml'}:5: channels[0].port: expected an integer, got 'abc'" in lines
+    # The line is the key's own (7), and the key path names the field.
+    assert f"  {partners / 'port.yaml'}:7: channels[0].port: expected an integer, got 'abc'" in lines
     assert "1 of 3 profile(s) valid" in lines
 
 

@@ -36,16 +36,17 @@ identifiers:
   siren: "812345676"
 receives:
   formats: [{formats}]
+  validate: [{validate}]
 channels:
 {channels}
 retry: {{max-attempts: 2, initial-delay: 10, multiplier: 2, jitter: 0}}
 """
 
 
-def write_partner(home: Path, out: Path, *, formats: str = "ubl", extra_channels: str = "") -> Path:
+def write_partner(home: Path, out: Path, *, formats: str = "ubl", extra_channels: str = "", validate: str = "") -> Path:
     """Write the samples' buyer as a partner delivering to the folder ``out``."""
     channels = f"  - type: folder\n    name: primary\n    path: {out}\n{extra_channels}"
     path = home / "partners" / "lumiere.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(PARTNER.format(formats=formats, channels=channels), encoding="utf-8")
+    path.write_text(PARTNER.format(formats=formats, channels=channels, validate=validate), encoding="utf-8")
     return path

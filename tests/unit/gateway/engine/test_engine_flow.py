@@ -304,3 +304,30 @@ def test_edifact_partners_get_interchanges_numbered_from_the_store(
     assert numbers.next_reference(seller.vat_id, "lumiere") == "3"
     assert numbers.next_reference(seller.vat_id, "someone-else") == "1"
     again.close()
+
+
+def test_a_partner_can_require_more_layers_than_the_gateway(
+    tmp_path: Path, database_url: str, clock: Clock, artefacts_dir: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    write_partner(tmp_path / "home", out, validate="cen")
+    gateway = make_gateway(tmp_path / "home", database_url, clock, layers="[xsd]")
+    good = gateway.submit((SAMPLES / "afr-invoice-ubl.xml").read_bytes(), filename="good.xml", source="test")
+    broken = (
+        (SAMPLES / "afr-invoice-cii.xml").read_bytes().replace(b"<ram:GrandTotalAmount>", b"<ram:GrandTotalAmount>9", 1)
+    )
+    bad = gateway.submit(broken, filename="bad.xml", source="test")
+    gateway.worker("w1").run_once()
+    assert status(gateway, good.invoice_id) == "sent"
+    assert status(gateway, bad.invoice_id) == "quarantined"
+    with Session(gateway.engine) as session:
+        events = {
+            e.invoice_id: e
+            for e in session.scalars(select(EventRow).where(EventRow.step == "recipient").order_by(EventRow.id))
+        }
+    assert events[good.invoice_id].detail == "valid (cen) for lumiere"
+    assert events[bad.invoice_id].kind == "quarantined" and "for lumiere" in events[bad.invoice_id].detail
+    assert events[bad.invoice_id].data is not None and "BR-CO-15" in events[bad.invoice_id].data["rules"]
+    assert len(list(out.iterdir())) == 1
+    gateway.close()
