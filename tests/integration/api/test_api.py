@@ -34,6 +34,8 @@ PROTECTED = [
     ("GET", f"/v1/invoices/{UNKNOWN}/documents/1"),
     ("POST", f"/v1/invoices/{UNKNOWN}/retry"),
     ("POST", f"/v1/invoices/{UNKNOWN}/cancel"),
+    ("POST", f"/v1/invoices/{UNKNOWN}/chorus/complete"),
+    ("POST", f"/v1/invoices/{UNKNOWN}/chorus/recycle"),
     ("GET", "/v1/partners"),
 ]
 
@@ -95,6 +97,8 @@ def test_openapi_is_published_with_every_operation_and_the_bearer_scheme(api: Ap
         ("GET", "/v1/invoices/{invoice_id}/documents/{document_id}"),
         ("POST", "/v1/invoices/{invoice_id}/retry"),
         ("POST", "/v1/invoices/{invoice_id}/cancel"),
+        ("POST", "/v1/invoices/{invoice_id}/chorus/complete"),
+        ("POST", "/v1/invoices/{invoice_id}/chorus/recycle"),
         ("GET", "/v1/partners"),
     }
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
@@ -343,7 +347,7 @@ def test_partners_are_listed_without_channel_settings(api: Api, client: httpx.Cl
     (partner,) = body["partners"]
     assert partner["id"] == "lumiere" and partner["segment"] == "key-account" and partner["enabled"] is True
     assert partner["identifiers"]["siren"] == "812345676"
-    assert partner["receives"] == ["ubl"] and partner["validate"] == ["xsd", "cen"]
+    assert partner["receives"] == ["ubl"] and partner["validate"] == []
     assert partner["channels"] == [{"name": "drop", "type": "folder"}]
     assert "../out" not in answer.text and "path" not in answer.text
 

@@ -35,6 +35,8 @@ OPERATIONS = [
     ("GET", "/v1/invoices/{invoice_id}/documents/{document_id}"),
     ("POST", "/v1/invoices/{invoice_id}/retry"),
     ("POST", "/v1/invoices/{invoice_id}/cancel"),
+    ("POST", "/v1/invoices/{invoice_id}/chorus/complete"),
+    ("POST", "/v1/invoices/{invoice_id}/chorus/recycle"),
     ("GET", "/v1/partners"),
 ]
 
