@@ -49,6 +49,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -274,9 +275,13 @@ def profile(
     run_steps = runner.run_steps
 
     def timed_steps(
-        message: Message, context: StepContext, steps: Sequence[runner.Step] = timed
+        message: Message,
+        context: StepContext,
+        steps: Sequence[runner.Step] = timed,
+        *,
+        clock: Callable[[], datetime] | None = None,
     ) -> tuple[Message, list[Event]]:
-        return run_steps(message, context, steps)
+        return run_steps(message, context, steps, clock=clock)
 
     home = root / "profile"
     make_home(home, server, None)

@@ -30,8 +30,7 @@ from gateway.partners import Channel, Partner, PartnerBook, PartnerDirectory
 from gateway.pipeline.message import StepContext
 from gateway.pipeline.runner import process, quarantine_on_crash
 from gateway.store.claims import claim_deliveries, claim_received, hold_lease, release_leases, write_session
-from gateway.store.models import DeliveryRow, DocumentRow, InvoiceRow
-from gateway.store.repo import get_blob
+from gateway.store.models import BlobRow, DeliveryRow, DocumentRow
 from gateway.store.tracking import StoreTracking
 from gateway.tracking import record_ack
 from gateway.transports.base import Envelope, SendResult, Transport
@@ -216,30 +215,42 @@ class Worker:
     # -- one delivery ----------------------------------------------------
 
     def _deliver(self, delivery_id: int, book: PartnerBook) -> None:
-        with Session(self.engine, expire_on_commit=False) as session:
-            delivery = session.get(DeliveryRow, delivery_id)
-            if delivery is None or delivery.lease_owner != self.config.worker_id:
-                return
-            document = session.get(DocumentRow, delivery.document_id)
-            invoice = session.get(InvoiceRow, delivery.invoice_id)
-            assert document is not None and invoice is not None
-            content = get_blob(session, document.sha256)
-        partner = book.get(delivery.partner_id)
-        channel = _channel(partner, delivery.channel)
+        with Session(self.engine) as session:
+            # One query for everything the send needs: this runs once per delivery.
+            found = session.execute(
+                select(
+                    DeliveryRow.partner_id,
+                    DeliveryRow.channel,
+                    DeliveryRow.message_id,
+                    DeliveryRow.invoice_id,
+                    DeliveryRow.lease_owner,
+                    DocumentRow.filename,
+                    DocumentRow.media_type,
+                    DocumentRow.format,
+                    BlobRow.content,
+                )
+                .join(DocumentRow, DocumentRow.id == DeliveryRow.document_id)
+                .join(BlobRow, BlobRow.sha256 == DocumentRow.sha256)
+                .where(DeliveryRow.id == delivery_id)
+            ).one_or_none()
+        if found is None or found.lease_owner != self.config.worker_id:
+            return
+        partner = book.get(found.partner_id)
+        channel = _channel(partner, found.channel)
         if partner is None or channel is None:
             result = SendResult.permanent(
-                f"partner {delivery.partner_id} or its channel {delivery.channel!r} is no longer in the partner files"
+                f"partner {found.partner_id} or its channel {found.channel!r} is no longer in the partner files"
             )
         else:
             envelope = Envelope(
-                message_id=delivery.message_id,
-                delivery_id=str(delivery.id),
-                invoice_id=invoice.id,
+                message_id=found.message_id,
+                delivery_id=str(delivery_id),
+                invoice_id=found.invoice_id,
                 partner_id=partner.id,
-                filename=document.filename,
-                content=content,
-                media_type=document.media_type,
-                format=document.format,
+                filename=found.filename,
+                content=found.content,
+                media_type=found.media_type,
+                format=found.format,
             )
             result = self._send(partner, channel, envelope)
         with write_session(self.engine) as session, session.begin():

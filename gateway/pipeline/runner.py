@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from formats.model import Invoice
 from gateway.partners import Partner
@@ -24,8 +25,8 @@ from gateway.pipeline.message import Message, StepContext
 from gateway.pipeline.status import Status
 from gateway.pipeline.steps import STEPS
 from gateway.store.claims import write_session
-from gateway.store.models import DeliveryRow, DocumentRow, InvoiceRow
-from gateway.store.repo import NewEvent, append_events, get_blob, put_blob
+from gateway.store.models import BlobRow, DeliveryRow, DocumentRow, InvoiceRow
+from gateway.store.repo import NewEvent, append_events, put_blob
 
 __all__ = ["Step", "new_message_id", "process", "quarantine_on_crash", "run_steps"]
 
@@ -72,12 +73,15 @@ def process(
 
     :return: the invoice's new status, or ``None`` when the lease was lost.
     """
-    with write_session(engine) as session:
-        row = session.get(InvoiceRow, invoice_id)
-        if row is None or row.lease_owner != worker:
-            return None
-        content = get_blob(session, row.original_sha256)
-        message = Message(invoice_id, content, row.original_name, row.source)
+    with Session(engine) as session:
+        found = session.execute(
+            select(InvoiceRow.lease_owner, InvoiceRow.original_name, InvoiceRow.source, BlobRow.content)
+            .join(BlobRow, BlobRow.sha256 == InvoiceRow.original_sha256)
+            .where(InvoiceRow.id == invoice_id)
+        ).one_or_none()
+    if found is None or found.lease_owner != worker:
+        return None
+    message = Message(invoice_id, found.content, found.original_name, found.source)
     message, events = run_steps(message, context, clock=clock)
     now = clock()
     with write_session(engine) as session, session.begin():
