@@ -104,37 +104,36 @@ class NewEvent:
 
 def append_events(
     session: Session, invoice: InvoiceRow, events: Sequence[NewEvent], *, now: dt.datetime, parent_id: int | None = None
-) -> int | None:
+) -> None:
     """Append events to the invoice's timeline and move its status to the last status they name.
 
-    Events written together are inserted in one statement and share their parent:
-    ``parent_id``, the event they follow from when the caller knows it.
-
-    :return: the id of the last event inserted (the parent of what follows), or ``parent_id``.
+    Events written together are inserted in one statement (an ORM bulk insert: no
+    object per row) and share their parent, ``parent_id``, the event they follow
+    from when the caller knows it.
     """
-    rows = [
-        EventRow(
-            invoice_id=invoice.id,
-            delivery_id=event.delivery_id,
-            at=event.at or now,
-            step=event.step,
-            kind=event.kind,
-            status=event.status,
-            detail=event.detail[:4000],
-            data=event.data,
-            parent_id=parent_id,
-        )
-        for event in events
-    ]
     for event in events:
         if event.status is not None:
             invoice.status = event.status
     invoice.updated_at = now
-    if not rows:
-        return parent_id
-    session.add_all(rows)
-    session.flush()
-    return rows[-1].id
+    if not events:
+        return
+    session.execute(
+        insert(EventRow),
+        [
+            {
+                "invoice_id": invoice.id,
+                "delivery_id": event.delivery_id,
+                "at": event.at or now,
+                "step": event.step,
+                "kind": event.kind,
+                "status": event.status,
+                "detail": event.detail[:4000],
+                "data": event.data,
+                "parent_id": parent_id,
+            }
+            for event in events
+        ],
+    )
 
 
 def invoice_events(session: Session, invoice_id: str) -> list[EventRow]:
