@@ -33,9 +33,8 @@ channels:
 """
 
 
-def test_an_invoice_is_deposited_then_followed_until_paid(
-    tmp_path: Path, sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def chorus_gateway(home: Path, sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch) -> Gateway:
+    """A gateway whose one partner is the simulator's public buyer, with the supplier's credentials."""
     for name, value in {
         "CPRO_CLIENT_ID": APP[0],
         "CPRO_CLIENT_SECRET": APP[1],
@@ -43,11 +42,17 @@ def test_an_invoice_is_deposited_then_followed_until_paid(
         "CPRO_PASSWORD": SUPPLIER[1],
     }.items():
         monkeypatch.setenv(name, value)
-    home = tmp_path / "home"
     (home / "partners").mkdir(parents=True)
     (home / "partners" / "lumiere.yaml").write_text(PARTNER.format(url=sim.base_url), encoding="utf-8")
     (home / "gateway.yaml").write_text("validation: {layers: [xsd]}\n", encoding="utf-8")
-    gateway = Gateway(GatewayConfig.load(home))
+    return Gateway(GatewayConfig.load(home))
+
+
+def test_an_invoice_is_deposited_then_followed_until_paid(
+    tmp_path: Path, sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    gateway = chorus_gateway(home, sim, monkeypatch)
     submitted = gateway.submit((SAMPLES / "afr-invoice-ubl.xml").read_bytes(), filename="a.xml", source="test")
     first = gateway.worker("w1")
     first.run_once()
@@ -82,18 +87,8 @@ def test_an_invoice_is_deposited_then_followed_until_paid(
 def test_supplier_actions_answer_a_suspension_and_recycle(
     tmp_path: Path, sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name, value in {
-        "CPRO_CLIENT_ID": APP[0],
-        "CPRO_CLIENT_SECRET": APP[1],
-        "CPRO_LOGIN": SUPPLIER[0],
-        "CPRO_PASSWORD": SUPPLIER[1],
-    }.items():
-        monkeypatch.setenv(name, value)
     home = tmp_path / "home"
-    (home / "partners").mkdir(parents=True)
-    (home / "partners" / "lumiere.yaml").write_text(PARTNER.format(url=sim.base_url), encoding="utf-8")
-    (home / "gateway.yaml").write_text("validation: {layers: [xsd]}\n", encoding="utf-8")
-    gateway = Gateway(GatewayConfig.load(home))
+    gateway = chorus_gateway(home, sim, monkeypatch)
     submitted = gateway.submit((SAMPLES / "afr-invoice-ubl.xml").read_bytes(), filename="a.xml", source="test")
     worker = gateway.worker("w1")
     worker.run_once()
