@@ -48,6 +48,14 @@ def make_gateway(home: Path, database_url: str, clock: Clock, layers: str = "[xs
     return Gateway(GatewayConfig.load(home), clock=clock)
 
 
+def started(tmp_path: Path, database_url: str, clock: Clock) -> tuple[Gateway, Path]:
+    """A gateway whose one partner (the samples' buyer) takes UBL into the folder it returns."""
+    out = tmp_path / "out"
+    out.mkdir()
+    write_partner(tmp_path / "home", out)
+    return make_gateway(tmp_path / "home", database_url, clock), out
+
+
 def kinds(gateway: Gateway, invoice_id: str) -> list[str]:
     with Session(gateway.engine) as session:
         return list(
@@ -63,10 +71,7 @@ def status(gateway: Gateway, invoice_id: str) -> str:
 
 
 def test_cii_in_ubl_out_delivered_once(tmp_path: Path, database_url: str, clock: Clock) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    write_partner(tmp_path / "home", out)
-    gateway = make_gateway(tmp_path / "home", database_url, clock)
+    gateway, out = started(tmp_path, database_url, clock)
     content = (SAMPLES / "afr-invoice-cii.xml").read_bytes()
     first = gateway.submit(content, filename="a.xml", source="test")
     again = gateway.submit(content, filename="a-again.xml", source="test")
@@ -147,10 +152,7 @@ def test_transient_failure_backs_off_then_dead_letters_then_falls_back(
 
 
 def test_dead_letter_without_fallback_fails_and_retry_requeues(tmp_path: Path, database_url: str, clock: Clock) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    write_partner(tmp_path / "home", out)
-    gateway = make_gateway(tmp_path / "home", database_url, clock)
+    gateway, out = started(tmp_path, database_url, clock)
     submitted = gateway.submit((SAMPLES / "afr-invoice-ubl.xml").read_bytes(), filename="a.xml", source="test")
     worker = gateway.worker("w1")
     gateway.partners.current()
@@ -216,10 +218,7 @@ def test_invalid_invoice_is_quarantined_naming_the_rules(
 
 
 def test_cancel_stops_a_pending_delivery(tmp_path: Path, database_url: str, clock: Clock) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    write_partner(tmp_path / "home", out)
-    gateway = make_gateway(tmp_path / "home", database_url, clock)
+    gateway, out = started(tmp_path, database_url, clock)
     submitted = gateway.submit((SAMPLES / "afr-invoice-ubl.xml").read_bytes(), filename="a.xml", source="test")
     worker = gateway.worker("w1")
     worker.process_received(gateway.partners.current())
@@ -232,10 +231,7 @@ def test_cancel_stops_a_pending_delivery(tmp_path: Path, database_url: str, cloc
 
 
 def test_an_expired_lease_is_taken_over_and_a_live_one_is_not(tmp_path: Path, database_url: str, clock: Clock) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    write_partner(tmp_path / "home", out)
-    gateway = make_gateway(tmp_path / "home", database_url, clock)
+    gateway, _out = started(tmp_path, database_url, clock)
     gateway.submit((SAMPLES / "afr-invoice-ubl.xml").read_bytes(), filename="a.xml", source="test")
     gateway.worker("w1").process_received(gateway.partners.current())
     lease = dt.timedelta(seconds=30)
@@ -253,10 +249,7 @@ def test_an_expired_lease_is_taken_over_and_a_live_one_is_not(tmp_path: Path, da
 def test_a_pipeline_crash_quarantines_the_invoice_instead_of_looping(
     tmp_path: Path, database_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    write_partner(tmp_path / "home", out)
-    gateway = make_gateway(tmp_path / "home", database_url, clock)
+    gateway, _out = started(tmp_path, database_url, clock)
     submitted = gateway.submit((SAMPLES / "afr-invoice-ubl.xml").read_bytes(), filename="a.xml", source="test")
 
     def explode(*_args: object, **_kwargs: object) -> None:
