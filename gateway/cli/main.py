@@ -24,6 +24,7 @@ from gateway.cli.status import status_command
 from gateway.cli.submit import submit_command
 from gateway.cli.token import token
 from gateway.cli.validate import validate
+from gateway.log_redaction import install_redaction
 
 __all__ = ["cli", "main"]
 
@@ -59,6 +60,7 @@ def cli(ctx: click.Context, verbose: bool, max_size: int, home: Path) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    install_redaction()
     ctx.obj = {"verbose": verbose, "max_size": max_size, "home": home}
 
 
