@@ -15,7 +15,7 @@ import click
 import sqlalchemy.exc
 
 from formats.errors import AiguillageError, ArtefactError, ConfigError, FormatError
-from gateway.errors import NotFound, Refused, StoreError
+from gateway.errors import NotFound, Refused, StoreError, TransportError
 
 __all__ = ["EXIT_CODES", "fail", "exception_manager"]
 
@@ -32,6 +32,7 @@ EXIT_CODES = {
     "not-found": 6,  # no such invoice, delivery or partner
     "refused": 7,  # the operation does not apply (nothing to retry, already delivered)
     "store": 8,  # the database is unreachable or refused the operation
+    "peer": 9,  # a partner or platform (Chorus Pro, SFTP, AS2) refused or could not be reached
     "internal": 70,  # a bug: please report it with --verbose output
 }
 
@@ -50,6 +51,9 @@ def exit_code_for(error: BaseException) -> int:
         return EXIT_CODES["refused"]
     if isinstance(error, StoreError):
         return EXIT_CODES["store"]
+    if isinstance(error, TransportError) or (isinstance(error, AiguillageError) and error.code.startswith("chorus")):
+        # chorus/ cannot subclass gateway's TransportError (one-way layers): its errors are told by code.
+        return EXIT_CODES["peer"]
     return EXIT_CODES["internal"]
 
 

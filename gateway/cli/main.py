@@ -33,6 +33,7 @@ Exit status:
   0  success            3  input is not a readable invoice    6  no such invoice
   1  invalid document   4  configuration or official artefacts 7  nothing to retry/cancel
   2  bad arguments      5  file could not be read or written   8  database unreachable
+                                                                   9  partner/platform refused or down
 """
 
 
