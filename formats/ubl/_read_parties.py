@@ -12,6 +12,7 @@ from datetime import date
 from lxml import etree
 
 from formats.model import Address, Contact, Delivery, Identifier, Party, Payee, TaxRepresentative
+from formats.model._fast_init import builder
 from formats.ubl import _tags as t
 from formats.ubl._read_common import (
     ReadContext,
@@ -25,6 +26,13 @@ from formats.ubl._read_common import (
 )
 
 __all__ = ["read_delivery", "read_party", "read_payee", "read_tax_representative"]
+
+# Readers build dozens of model objects per invoice: builders cost half of a class call.
+_new_identifier = builder(Identifier)
+_new_party = builder(Party)
+_new_delivery = builder(Delivery)
+_new_payee = builder(Payee)
+_new_tax_representative = builder(TaxRepresentative)
 
 
 def _party_identification(ctx: ReadContext, element: etree._Element) -> Identifier | None:
@@ -41,7 +49,7 @@ def _party_identification(ctx: ReadContext, element: etree._Element) -> Identifi
             # UBL-SR-29 allows one; keep a second, different one verbatim.
             ctx.leftover(element)
         return None
-    return Identifier(ident.text or "", scheme)
+    return _new_identifier(ident.text or "", scheme)
 
 
 def _party_name(ctx: ReadContext, element: etree._Element) -> str | None:
@@ -153,7 +161,7 @@ def read_party(ctx: ReadContext, element: etree._Element, *, seller: bool) -> Pa
             contact = _contact(ctx, child)
         else:
             ctx.leftover(child)
-    return Party(
+    return _new_party(
         name=name,
         trading_name=trading_name,
         identifiers=tuple(identifiers),
@@ -190,7 +198,7 @@ def read_payee(ctx: ReadContext, element: etree._Element) -> Payee:
                     ctx.leftover(grandchild)
         else:
             ctx.leftover(child)
-    return Payee(name=name, identifiers=tuple(identifiers), legal_registration=legal_registration)
+    return _new_payee(name=name, identifiers=tuple(identifiers), legal_registration=legal_registration)
 
 
 def read_tax_representative(ctx: ReadContext, element: etree._Element) -> TaxRepresentative:
@@ -213,7 +221,7 @@ def read_tax_representative(ctx: ReadContext, element: etree._Element) -> TaxRep
             vat_id = _party_tax_scheme(ctx, child)
         else:
             ctx.leftover(child)
-    return TaxRepresentative(name=name, vat_id=vat_id, address=address)
+    return _new_tax_representative(name=name, vat_id=vat_id, address=address)
 
 
 def read_delivery(ctx: ReadContext, element: etree._Element) -> Delivery:
@@ -245,4 +253,4 @@ def read_delivery(ctx: ReadContext, element: etree._Element) -> Delivery:
                     ctx.leftover(grandchild)
         else:
             ctx.leftover(child)
-    return Delivery(party_name=party_name, location=location, actual_date=actual_date, address=address)
+    return _new_delivery(party_name=party_name, location=location, actual_date=actual_date, address=address)

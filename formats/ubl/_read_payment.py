@@ -13,10 +13,15 @@ from datetime import date
 from lxml import etree
 
 from formats.model import CreditTransfer, PaymentCard, PaymentMeans
+from formats.model._fast_init import builder
 from formats.ubl import _tags as t
 from formats.ubl._read_common import ReadContext, read_date, single
 
 __all__ = ["PaymentReader"]
+
+# Readers build dozens of model objects per invoice: builders cost half of a class call.
+_new_payment_means = builder(PaymentMeans)
+_new_credit_transfer = builder(CreditTransfer)
 
 
 class PaymentReader:
@@ -71,7 +76,7 @@ class PaymentReader:
                 debited_account = self._mandate(child)
             else:
                 ctx.leftover(child)
-        return PaymentMeans(
+        return _new_payment_means(
             type_code=type_code,
             text=text,
             credit_transfer=credit_transfer,
@@ -96,7 +101,7 @@ class PaymentReader:
                 provider = None if branch is None else branch.text or ""
             else:
                 self.ctx.leftover(child)
-        return CreditTransfer(account_id=account_id, account_name=account_name, service_provider_id=provider)
+        return _new_credit_transfer(account_id=account_id, account_name=account_name, service_provider_id=provider)
 
     def _card(self, element: etree._Element) -> PaymentCard:
         """Read BG-18; ``cbc:NetworkID`` (mandatory in UBL, no business term) is kept as an extension."""
