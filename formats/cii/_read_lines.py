@@ -44,7 +44,7 @@ def read_vat_type(element: etree._Element) -> bool:
 
     EN 16931 only knows VAT; such a tax element is kept whole as an extension.
     """
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "TypeCode":
             return (child.text or "").strip() == "VAT"
@@ -55,7 +55,7 @@ def read_period(ctx: ReadContext, element: etree._Element, *, terms: tuple[str, 
     """BG-14 / BG-26: ``StartDateTime`` and ``EndDateTime`` (format 102)."""
     mark = len(ctx.extensions)
     start = end = None
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "StartDateTime" and start is None:
             start = ctx.date(child, terms[0])
@@ -82,7 +82,7 @@ def read_object_reference(ctx: ReadContext, element: etree._Element) -> Identifi
     mark = len(ctx.extensions)
     value: str | None = None
     scheme: str | None = None
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "IssuerAssignedID" and value is None:
             value = child.text or ""
@@ -106,7 +106,7 @@ def read_allowance_charge(ctx: ReadContext, element: etree._Element, *, document
     mark = len(ctx.extensions)
     is_charge: bool | None = None
     values: dict[str, Any] = {}
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "ChargeIndicator" and is_charge is None:
             is_charge = ctx.indicator(child)
@@ -136,7 +136,7 @@ def _category_trade_tax(ctx: ReadContext, element: etree._Element, *, values: di
     mark = len(ctx.extensions)
     category: str | None = None
     rate: Decimal | None = None
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "CategoryCode" and category is None:
             category = child.text or ""
@@ -157,7 +157,7 @@ def _category_trade_tax(ctx: ReadContext, element: etree._Element, *, values: di
 def read_line(ctx: ReadContext, element: etree._Element) -> InvoiceLine:
     """Read one ``ram:IncludedSupplyChainTradeLineItem``."""
     values: dict[str, Any] = {}
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "AssociatedDocumentLineDocument":
             _line_document(ctx, child, values=values)
@@ -176,7 +176,7 @@ def read_line(ctx: ReadContext, element: etree._Element) -> InvoiceLine:
 
 def _line_document(ctx: ReadContext, element: etree._Element, *, values: dict[str, Any]) -> None:
     """BT-126 ``LineID``; BT-127 ``Content`` of the first ``IncludedNote`` (the others are leftovers)."""
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "LineID" and "id" not in values:
             values["id"] = child.text or ""
@@ -199,7 +199,7 @@ def _item(ctx: ReadContext, element: etree._Element) -> Item | None:
     values: dict[str, Any] = {}
     attributes: list[ItemAttribute] = []
     classifications: list[Identifier] = []
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "GlobalID" and "standard_id" not in values:
             values["standard_id"] = identifier(child)
@@ -236,7 +236,7 @@ def _item_attribute(ctx: ReadContext, element: etree._Element) -> ItemAttribute 
     mark = len(ctx.extensions)
     attribute_name: str | None = None
     value: str | None = None
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "Description" and attribute_name is None:
             attribute_name = child.text or ""
@@ -260,7 +260,7 @@ def _line_agreement(ctx: ReadContext, element: etree._Element, *, values: dict[s
     mark = len(ctx.extensions)
     price: dict[str, Any] = {}
     found = False
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "BuyerOrderReferencedDocument" and "order_line_reference" not in values:
             reference = _order_line(ctx, child)
@@ -299,7 +299,7 @@ def _gross_price(
     previous: str | None = None
     dropped_after: str | None = None
     dropped = False
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "ChargeAmount" and "gross_price" not in price:
             price["gross_price"] = ctx.number(child)
@@ -331,7 +331,7 @@ def _net_basis(gross: etree._Element) -> etree._Element | None:
     while sibling is not None and LOCAL[sibling.tag] != "NetPriceProductTradePrice":
         sibling = sibling.getnext()
     if sibling is not None:
-        for child in sibling:
+        for child in sibling[:]:
             if child.tag == _BASIS_QUANTITY:
                 return child
     return None
@@ -358,7 +358,7 @@ def _price_discount(ctx: ReadContext, element: etree._Element) -> Decimal | None
     mark = len(ctx.extensions)
     is_charge: bool | None = None
     amount: Decimal | None = None
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "ChargeIndicator" and is_charge is None:
             is_charge = ctx.indicator(child)
@@ -376,7 +376,7 @@ def _net_price(ctx: ReadContext, element: etree._Element, *, price: dict[str, An
     """BT-146 net price and BT-149/150 base quantity."""
     mark = len(ctx.extensions)
     found = False
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "ChargeAmount" and "net_price" not in price:
             price["net_price"] = ctx.number(child)
@@ -395,7 +395,7 @@ def _line_delivery(ctx: ReadContext, element: etree._Element, *, values: dict[st
     """BT-129 invoiced quantity and BT-130 its unit."""
     mark = len(ctx.extensions)
     found = False
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "BilledQuantity" and not found:
             values["quantity"] = ctx.number(child)
@@ -411,7 +411,7 @@ def _line_settlement(ctx: ReadContext, element: etree._Element, *, values: dict[
     """BG-30 VAT, BG-26 period, BG-27/28, BT-131 net amount, BT-128 object id, BT-133 accounting ref."""
     charges: list[AllowanceCharge] = []
     tax_seen = False
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "ApplicableTradeTax" and not tax_seen:
             tax_seen = _line_tax(ctx, child, values=values)
@@ -442,7 +442,7 @@ def _line_settlement(ctx: ReadContext, element: etree._Element, *, values: dict[
 
 
 def _type_code(element: etree._Element) -> str | None:
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "TypeCode":
             return (child.text or "").strip()
@@ -458,7 +458,7 @@ def _line_tax(ctx: ReadContext, element: etree._Element, *, values: dict[str, An
     category: str | None = None
     rate: Decimal | None = None
     vat = True
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "CategoryCode" and category is None:
             category = child.text or ""
@@ -480,7 +480,7 @@ def _line_tax(ctx: ReadContext, element: etree._Element, *, values: dict[str, An
 
 def _line_total(ctx: ReadContext, element: etree._Element, *, values: dict[str, Any]) -> None:
     mark = len(ctx.extensions)
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "LineTotalAmount" and "net_amount" not in values:
             values["net_amount"] = ctx.number(child)

@@ -112,7 +112,7 @@ def read_party(ctx: ReadContext, element: etree._Element, *, role: str) -> Party
     mark = len(ctx.extensions)
     fields = PartyFields(identifiers=[])
     tax_schemes = _TAX_SCHEMES.get(role, ())
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name in ("ID", "GlobalID") and role in _IDS and not (role == "shipto" and fields.identifiers):
             fields.identifiers.append(identifier(child))
@@ -142,7 +142,7 @@ def _legal_organization(ctx: ReadContext, element: etree._Element, *, fields: Pa
     mark = len(ctx.extensions)
     registration: Identifier | None = None
     trading_name: str | None = None
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "ID" and registration is None:
             registration = identifier(child)
@@ -168,7 +168,7 @@ def _contact(ctx: ReadContext, element: etree._Element) -> Contact | None:
     telephone: str | None = None
     email: str | None = None
     department_as_name = False
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "PersonName" and name_value is None:
             name_value = child.text or ""
@@ -213,7 +213,7 @@ def read_address(ctx: ReadContext, element: etree._Element) -> Address | None:
     """BG-5 / BG-8 / BG-12 / BG-15 postal address."""
     mark = len(ctx.extensions)
     values: dict[str, str] = {}
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         field = _ADDRESS_FIELDS.get(name)
         if field is not None and field not in values:

@@ -57,7 +57,7 @@ def read_settlement(ctx: ReadContext, element: etree._Element, *, values: dict[s
     charges: list[AllowanceCharge] = []
     preceding: list[PrecedingInvoice] = []
     terms_seen = False
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         field = _SETTLEMENT_TEXTS.get(name)
         if field is not None and field not in values:
@@ -110,7 +110,7 @@ def _payment_means(ctx: ReadContext, element: etree._Element) -> PaymentMeans:
     values: dict[str, Any] = {}
     transfer: dict[str, Any] = {}
     account_seen = False
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "TypeCode" and "type_code" not in values:
             values["type_code"] = child.text or ""
@@ -139,7 +139,7 @@ def _single(
 ) -> None:
     """Map the first child named in ``names`` to ``field``; the rest are leftovers."""
     mark = len(ctx.extensions)
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name in names and field not in values:
             values[field] = child.text or ""
@@ -152,7 +152,7 @@ def _single(
 def _creditor_account(ctx: ReadContext, element: etree._Element, *, transfer: dict[str, Any]) -> None:
     """BT-84 from ``IBANID`` or ``ProprietaryID`` (the first one), BT-85 ``AccountName``."""
     mark = len(ctx.extensions)
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name in ("IBANID", "ProprietaryID") and "account_id" not in transfer:
             transfer["account_id"] = child.text or ""
@@ -169,7 +169,7 @@ def _card(ctx: ReadContext, element: etree._Element) -> PaymentCard | None:
     mark = len(ctx.extensions)
     number: str | None = None
     holder: str | None = None
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "ID" and number is None:
             number = child.text or ""
@@ -197,7 +197,7 @@ def _vat_breakdown(ctx: ReadContext, element: etree._Element, *, invoice: dict[s
         ctx.leftover(element)
         return None
     values: dict[str, Any] = {}
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name in _VAT_NUMBERS and _VAT_NUMBERS[name] not in values:
             values[_VAT_NUMBERS[name]] = ctx.number(child)
@@ -237,7 +237,7 @@ def _payment_terms(ctx: ReadContext, element: etree._Element, *, values: dict[st
     """BT-20 ``Description``, BT-9 ``DueDateDateTime``, BT-89 ``DirectDebitMandateID``."""
     mark = len(ctx.extensions)
     found = False
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "Description" and "payment_terms" not in values:
             values["payment_terms"] = child.text or ""
@@ -273,7 +273,7 @@ def _totals(ctx: ReadContext, element: etree._Element, *, invoice: dict[str, Any
     mark = len(ctx.extensions)
     values: dict[str, Any] = {}
     tax_currency = invoice.get("tax_currency")
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         field = _TOTALS.get(name)
         if field is not None and field not in values:
@@ -300,7 +300,7 @@ def _preceding_invoice(ctx: ReadContext, element: etree._Element) -> PrecedingIn
     """BG-3: ``IssuerAssignedID`` BT-25 (required by the model), ``FormattedIssueDateTime`` BT-26."""
     mark = len(ctx.extensions)
     values: dict[str, Any] = {}
-    for child in element:
+    for child in element[:]:
         name = LOCAL[child.tag]
         if name == "IssuerAssignedID" and "reference" not in values:
             values["reference"] = child.text or ""

@@ -39,7 +39,7 @@ def _object_identifier(ctx: ReadContext, element: etree._Element) -> Identifier 
     """
     ident: etree._Element | None = None
     type_code: str | None = None
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_ID and ident is None:
             ident = child
@@ -48,7 +48,7 @@ def _object_identifier(ctx: ReadContext, element: etree._Element) -> Identifier 
     if ident is None or type_code not in (None, "130"):
         ctx.leftover(element)
         return None
-    for child in element:
+    for child in element[:]:
         if child is not ident and child.tag != t.CBC_DOCUMENT_TYPE_CODE:
             ctx.leftover(child)
     return read_identifier(ident)
@@ -61,7 +61,7 @@ def _price(ctx: ReadContext, element: etree._Element) -> Price:
     discount: Decimal | None = None
     gross_price: Decimal | None = None
     seen_allowance = False
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_PRICE_AMOUNT and net_price is None:
             net_price = read_decimal(child)
@@ -72,7 +72,7 @@ def _price(ctx: ReadContext, element: etree._Element) -> Price:
             # BG-29 holds one price discount (BT-147) on a gross price (BT-148).
             seen_allowance = True
             seen_indicator = False
-            for grandchild in child:
+            for grandchild in child[:]:
                 gtag = grandchild.tag
                 if gtag == t.CBC_AMOUNT and discount is None:
                     discount = read_decimal(grandchild)
@@ -97,7 +97,7 @@ def _is_price_discount(allowance_charge: etree._Element) -> bool:
     """Tell whether a price AllowanceCharge is an allowance with an amount (else it is kept whole)."""
     charge = False
     amounts = False
-    for child in allowance_charge:
+    for child in allowance_charge[:]:
         tag = child.tag
         if tag == t.CBC_CHARGE_INDICATOR:
             charge = read_boolean(child)
@@ -115,7 +115,7 @@ def _item(ctx: ReadContext, element: etree._Element) -> tuple[Item | None, str |
     vat_category: str | None = None
     vat_rate: Decimal | None = None
     seen_category = False
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_NAME and "name" not in fields:
             fields["name"] = child.text or ""
@@ -169,7 +169,7 @@ def _attribute(ctx: ReadContext, element: etree._Element) -> ItemAttribute | Non
     """Read BG-32 (name and value); a property without both is kept whole."""
     name: etree._Element | None = None
     value: etree._Element | None = None
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_NAME and name is None:
             name = child
@@ -178,7 +178,7 @@ def _attribute(ctx: ReadContext, element: etree._Element) -> ItemAttribute | Non
     if name is None or value is None:
         ctx.leftover(element)
         return None
-    for child in element:
+    for child in element[:]:
         if child is not name and child is not value:
             ctx.leftover(child)
     return _new_item_attribute(name=name.text or "", value=value.text or "")
@@ -202,7 +202,7 @@ def read_line(ctx: ReadContext, element: etree._Element) -> InvoiceLine:
     vat_rate: Decimal | None = None
     seen_item = False
     price: Price | None = None
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_ID and line_id is None:
             line_id = child.text or ""

@@ -48,7 +48,7 @@ class PaymentReader:
         card: PaymentCard | None = None
         debited_account: str | None = None
         seen_mandate = False
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == t.CBC_PAYMENT_MEANS_CODE and not seen_code:
                 seen_code = True
@@ -89,7 +89,7 @@ class PaymentReader:
         account_name: str | None = None
         provider: str | None = None
         seen_branch = False
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == t.CBC_ID and account_id is None:
                 account_id = child.text or ""
@@ -107,7 +107,7 @@ class PaymentReader:
         """Read BG-18; ``cbc:NetworkID`` (mandatory in UBL, no business term) is kept as an extension."""
         number: str | None = None
         holder: str | None = None
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == t.CBC_PRIMARY_ACCOUNT_NUMBER_ID and number is None:
                 number = child.text or ""
@@ -122,7 +122,7 @@ class PaymentReader:
         ctx = self.ctx
         debited: str | None = None
         seen_id = seen_account = False
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == t.CBC_ID and not seen_id:
                 seen_id = True

@@ -153,7 +153,7 @@ class _DocumentReader:
         lines: list[InvoiceLine] = []
         seen_seller = seen_buyer = False
 
-        for child in root:
+        for child in root[:]:
             tag = child.tag
             if tag in _LINE_TAGS:
                 lines.append(read_line(ctx, child))
@@ -307,7 +307,7 @@ class _DocumentReader:
         ident: etree._Element | None = None
         seen_type = False
         others: list[etree._Element] = []
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == t.CBC_ID and ident is None:
                 ident = child
@@ -332,7 +332,7 @@ class _DocumentReader:
         mime_code: str | None = None
         filename: str | None = None
         seen_attachment = False
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == t.CBC_ID and reference is None:
                 reference = child.text or ""
@@ -341,7 +341,7 @@ class _DocumentReader:
             elif tag == t.CAC_ATTACHMENT and not seen_attachment and has_any(child, _ATTACHMENT_TAGS):
                 seen_attachment = True
                 seen_binary = seen_external = False
-                for grandchild in child:
+                for grandchild in child[:]:
                     gtag = grandchild.tag
                     if gtag == t.CBC_EMBEDDED_DOCUMENT_BINARY_OBJECT and not seen_binary:
                         seen_binary = True
@@ -369,7 +369,7 @@ class _DocumentReader:
         """Read BT-13 and BT-14; ``NA`` stands for a missing BT-13 when BT-14 is given."""
         order: str | None = None
         sales: str | None = None
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == t.CBC_ID and order is None:
                 order = child.text or ""
@@ -387,10 +387,10 @@ class _DocumentReader:
         reference: str | None = None
         issue_date: date | None = None
         seen = False
-        for child in element:
+        for child in element[:]:
             if child.tag == t.CAC_INVOICE_DOCUMENT_REFERENCE and not seen:
                 seen = True
-                for grandchild in child:
+                for grandchild in child[:]:
                     gtag = grandchild.tag
                     if gtag == t.CBC_ID and reference is None:
                         reference = grandchild.text or ""
@@ -407,7 +407,7 @@ class _DocumentReader:
     def _role(self, element: etree._Element, *, seller: bool) -> Party | None:
         """Read ``cac:AccountingSupplierParty`` / ``cac:AccountingCustomerParty``."""
         party: Party | None = None
-        for child in element:
+        for child in element[:]:
             if child.tag == t.CAC_PARTY and party is None:
                 party = read_party(self.ctx, child, seller=seller)
             else:
@@ -416,7 +416,7 @@ class _DocumentReader:
 
 
 def _document_type(element: etree._Element) -> str | None:
-    for child in element:
+    for child in element[:]:
         if child.tag == t.CBC_DOCUMENT_TYPE_CODE:
             return (child.text or "").strip()
     return None
