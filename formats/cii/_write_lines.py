@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from formats.cii._writing import Out
 from formats.model import AllowanceCharge, Identifier, InvoiceLine, Item, Period, Price
+from formats.model._fast_init import default_test
 
 __all__ = ["write_allowance_charge", "write_line", "write_object_reference", "write_period"]
 
-_EMPTY_ITEM = Item()
-_EMPTY_PRICE = Price()
+# Empty groups are skipped: a field-by-field test costs less than comparing with Item() / Price().
+_is_empty_item = default_test(Item)
+_is_empty_price = default_test(Price)
 
 
 def write_period(out: Out, period: Period | None) -> None:
@@ -82,7 +84,7 @@ def write_line(out: Out, line: InvoiceLine) -> None:
 
 def _item(out: Out, item: Item | None) -> None:
     """BG-31 / BG-32 in the ``TradeProductType`` sequence."""
-    if item is None or item == _EMPTY_ITEM:
+    if item is None or _is_empty_item(item):
         return
     out.open("ram:SpecifiedTradeProduct")
     out.identifier("ram:GlobalID", item.standard_id)
@@ -109,7 +111,7 @@ def _item(out: Out, item: Item | None) -> None:
 
 
 def _agreement(out: Out, line: InvoiceLine) -> None:
-    price = line.price if line.price != _EMPTY_PRICE else None
+    price = None if _is_empty_price(line.price) else line.price
     if line.order_line_reference is None and price is None:
         return
     out.open("ram:SpecifiedLineTradeAgreement")

@@ -27,7 +27,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-__all__ = ["builder", "fast_init"]
+__all__ = ["builder", "default_test", "fast_init"]
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
@@ -92,6 +92,32 @@ def builder(cls: Callable[_P, _T]) -> Callable[_P, _T]:
     build.__qualname__ = build.__name__ = f"build_{cls.__name__}"
     build.__module__ = cls.__module__
     return build
+
+
+def default_test(cls: type[_T]) -> Callable[[object], bool]:
+    """Return a function telling whether a value equals ``cls()`` (every field at its default).
+
+    For writers, which skip empty groups (``party == Party()``): the dataclass
+    ``__eq__`` builds two tuples of every field per test; this compares the fields
+    in place, with the same identity-then-``==`` test a tuple comparison makes, so
+    the answer is the same for any value (another class: False).
+
+    :raises TypeError: as :func:`fast_init`, or a field has no default.
+    """
+    fields = _checked_fields(cls)
+    if any(field.default is dataclasses.MISSING for field in fields):
+        raise TypeError(f"{cls.__name__}: default_test needs a default for every field")
+    namespace: dict[str, Any] = {"_cls": cls, **{f"_default_{field.name}": field.default for field in fields}}
+    tests = "".join(
+        f" and (value.{field.name} is _default_{field.name} or value.{field.name} == _default_{field.name})"
+        for field in fields
+    )
+    source = f"def is_default(value):\n    return value.__class__ is _cls{tests}\n"
+    exec(source, namespace)  # noqa: S102 - the source is built from the class's own field names
+    test: Callable[[object], bool] = namespace["is_default"]
+    test.__qualname__ = test.__name__ = f"is_default_{cls.__name__}"
+    test.__module__ = cls.__module__
+    return test
 
 
 def _checked_fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from formats import model
-from formats.model import Identifier, Invoice, InvoiceLine, Price
-from formats.model._fast_init import builder, fast_init
+from formats.model import Address, Identifier, Invoice, InvoiceLine, Party, Price
+from formats.model._fast_init import builder, default_test, fast_init
 
 MODEL_CLASSES = [getattr(model, name) for name in model.__all__ if inspect.isclass(getattr(model, name))]
 
@@ -90,3 +90,22 @@ def test_a_built_instance_is_frozen_and_arguments_are_checked_like_the_class() -
     with pytest.raises(TypeError):
         builder(Identifier)()  # type: ignore[call-arg]
     assert builder(Identifier)("a", "0088") == Identifier("a", "0088")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Price(),
+        Price(net_price=Decimal("0")),
+        Price(base_quantity_unit=""),
+        Party(),
+        Party(name="x"),
+        None,
+        "",
+        Address(),
+    ],
+    ids=repr,
+)
+def test_default_test_answers_as_comparing_with_the_default_instance(value: object) -> None:
+    for cls in (Price, Party):
+        assert default_test(cls)(value) is (value == cls())
