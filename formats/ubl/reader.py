@@ -153,10 +153,26 @@ class _DocumentReader:
         lines: list[InvoiceLine] = []
         seen_seller = seen_buyer = False
 
+        # Tags are disjoint, so the order of the tests only sets their cost: the groups an
+        # invoice has one or more of come first, the optional header terms after.
         for child in root[:]:
             tag = child.tag
             if tag in _LINE_TAGS:
                 lines.append(read_line(ctx, child))
+            elif tag == t.CAC_TAX_TOTAL:
+                taxes.read(child)
+            elif tag == t.CAC_ALLOWANCE_CHARGE:
+                allowances_charges.append(read_allowance_charge(ctx, child, document_level=True))
+            elif tag == t.CAC_PAYMENT_MEANS:
+                payment_means.append(payment.read(child))
+            elif tag == t.CAC_ACCOUNTING_SUPPLIER_PARTY and not seen_seller:
+                seen_seller = True
+                seller = self._role(child, seller=True)
+            elif tag == t.CAC_ACCOUNTING_CUSTOMER_PARTY and not seen_buyer:
+                seen_buyer = True
+                buyer = self._role(child, seller=False)
+            elif tag == t.CAC_LEGAL_MONETARY_TOTAL and totals_fields is None:
+                totals_fields = read_monetary_total(ctx, child)
             elif tag == t.CBC_ID and number is None:
                 number = child.text or ""
             elif tag == t.CBC_ISSUE_DATE and issue_date is None:
@@ -214,29 +230,15 @@ class _DocumentReader:
                     attachments.append(self._attachment(child))
             elif tag == t.CAC_PROJECT_REFERENCE and project_reference is None:
                 project_reference = self._reference(child)
-            elif tag == t.CAC_ACCOUNTING_SUPPLIER_PARTY and not seen_seller:
-                seen_seller = True
-                seller = self._role(child, seller=True)
-            elif tag == t.CAC_ACCOUNTING_CUSTOMER_PARTY and not seen_buyer:
-                seen_buyer = True
-                buyer = self._role(child, seller=False)
             elif tag == t.CAC_PAYEE_PARTY and payee is None:
                 payee = read_payee(ctx, child)
             elif tag == t.CAC_TAX_REPRESENTATIVE_PARTY and tax_representative is None:
                 tax_representative = read_tax_representative(ctx, child)
             elif tag == t.CAC_DELIVERY and delivery is None:
                 delivery = read_delivery(ctx, child)
-            elif tag == t.CAC_PAYMENT_MEANS:
-                payment_means.append(payment.read(child))
             elif tag == t.CAC_PAYMENT_TERMS and payment_terms is None and has_child(child, t.CBC_NOTE):
                 note = single(ctx, child, t.CBC_NOTE)
                 payment_terms = None if note is None else note.text or ""
-            elif tag == t.CAC_ALLOWANCE_CHARGE:
-                allowances_charges.append(read_allowance_charge(ctx, child, document_level=True))
-            elif tag == t.CAC_TAX_TOTAL:
-                taxes.read(child)
-            elif tag == t.CAC_LEGAL_MONETARY_TOTAL and totals_fields is None:
-                totals_fields = read_monetary_total(ctx, child)
             else:
                 leftover(child)
 
