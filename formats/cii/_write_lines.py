@@ -70,7 +70,8 @@ def write_line(out: Out, line: InvoiceLine) -> None:
     out.open("ram:IncludedSupplyChainTradeLineItem")
     out.open("ram:AssociatedDocumentLineDocument")
     out.leaf("ram:LineID", line.id)
-    out.wrapped("ram:IncludedNote", "ram:Content", value=line.note)
+    if line.note is not None:
+        out.wrapped("ram:IncludedNote", "ram:Content", value=line.note)
     out.close("ram:AssociatedDocumentLineDocument")
     _item(out, line.item)
     _agreement(out, line)
@@ -87,11 +88,15 @@ def _item(out: Out, item: Item | None) -> None:
     if item is None or _is_empty_item(item):
         return
     out.open("ram:SpecifiedTradeProduct")
-    out.identifier("ram:GlobalID", item.standard_id)
-    out.leaf("ram:SellerAssignedID", item.seller_id)
-    out.leaf("ram:BuyerAssignedID", item.buyer_id)
+    if item.standard_id is not None:
+        out.identifier("ram:GlobalID", item.standard_id)
+    if item.seller_id is not None:
+        out.leaf("ram:SellerAssignedID", item.seller_id)
+    if item.buyer_id is not None:
+        out.leaf("ram:BuyerAssignedID", item.buyer_id)
     out.leaf("ram:Name", item.name)
-    out.leaf("ram:Description", item.description)
+    if item.description is not None:
+        out.leaf("ram:Description", item.description)
     for attribute in item.attributes:
         out.open("ram:ApplicableProductCharacteristic")
         out.leaf("ram:Description", attribute.name)
@@ -106,7 +111,8 @@ def _item(out: Out, item: Item | None) -> None:
             listVersionID=classification.scheme_version,
         )
         out.close("ram:DesignatedProductClassification")
-    out.wrapped("ram:OriginTradeCountry", "ram:ID", value=item.origin_country)
+    if item.origin_country is not None:
+        out.wrapped("ram:OriginTradeCountry", "ram:ID", value=item.origin_country)
     out.close("ram:SpecifiedTradeProduct")
 
 
@@ -115,7 +121,8 @@ def _agreement(out: Out, line: InvoiceLine) -> None:
     if line.order_line_reference is None and price is None:
         return
     out.open("ram:SpecifiedLineTradeAgreement")
-    out.wrapped("ram:BuyerOrderReferencedDocument", "ram:LineID", value=line.order_line_reference)
+    if line.order_line_reference is not None:
+        out.wrapped("ram:BuyerOrderReferencedDocument", "ram:LineID", value=line.order_line_reference)
     if price is not None:
         _price(out, price, line_id=line.id)
     out.close("ram:SpecifiedLineTradeAgreement")
@@ -173,5 +180,6 @@ def _settlement(out: Out, line: InvoiceLine) -> None:
         out.number("ram:LineTotalAmount", line.net_amount)
         out.close("ram:SpecifiedTradeSettlementLineMonetarySummation")
     write_object_reference(out, line.object_identifier)
-    out.wrapped("ram:ReceivableSpecifiedTradeAccountingAccount", "ram:ID", value=line.accounting_reference)
+    if line.accounting_reference is not None:
+        out.wrapped("ram:ReceivableSpecifiedTradeAccountingAccount", "ram:ID", value=line.accounting_reference)
     out.close("ram:SpecifiedLineTradeSettlement")

@@ -32,7 +32,8 @@ def write_party(out: Out, name: str, *, party: Party | None) -> None:
     out.open(name)
     _identifiers(out, party.identifiers)
     out.leaf("ram:Name", party.name)
-    out.leaf("ram:Description", party.additional_legal_info)
+    if party.additional_legal_info is not None:
+        out.leaf("ram:Description", party.additional_legal_info)
     _legal_organization(out, party.legal_registration, trading_name=party.trading_name)
     _contact(out, party.contact)
     write_address(out, party.address)
@@ -86,11 +87,14 @@ def write_address(out: Out, address: Address | None) -> None:
     out.open("ram:PostalTradeAddress")
     out.leaf("ram:PostcodeCode", address.post_code)
     out.leaf("ram:LineOne", address.line1)
-    out.leaf("ram:LineTwo", address.line2)
-    out.leaf("ram:LineThree", address.line3)
+    if address.line2 is not None:
+        out.leaf("ram:LineTwo", address.line2)
+    if address.line3 is not None:
+        out.leaf("ram:LineThree", address.line3)
     out.leaf("ram:CityName", address.city)
     out.leaf("ram:CountryID", address.country_code)
-    out.leaf("ram:CountrySubDivisionName", address.country_subdivision)
+    if address.country_subdivision is not None:
+        out.leaf("ram:CountrySubDivisionName", address.country_subdivision)
     out.close("ram:PostalTradeAddress")
 
 
