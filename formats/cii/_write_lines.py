@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from formats.cii._writing import Out
 from formats.model import AllowanceCharge, Identifier, InvoiceLine, Item, Period, Price
+from formats.model._fast_init import default_test
 
 __all__ = ["write_allowance_charge", "write_line", "write_object_reference", "write_period"]
 
-_EMPTY_ITEM = Item()
-_EMPTY_PRICE = Price()
+# Empty groups are skipped: a field-by-field test costs less than comparing with Item() / Price().
+_is_empty_item = default_test(Item)
+_is_empty_price = default_test(Price)
 
 
 def write_period(out: Out, period: Period | None) -> None:
@@ -68,7 +70,8 @@ def write_line(out: Out, line: InvoiceLine) -> None:
     out.open("ram:IncludedSupplyChainTradeLineItem")
     out.open("ram:AssociatedDocumentLineDocument")
     out.leaf("ram:LineID", line.id)
-    out.wrapped("ram:IncludedNote", "ram:Content", value=line.note)
+    if line.note is not None:
+        out.wrapped("ram:IncludedNote", "ram:Content", value=line.note)
     out.close("ram:AssociatedDocumentLineDocument")
     _item(out, line.item)
     _agreement(out, line)
@@ -82,14 +85,18 @@ def write_line(out: Out, line: InvoiceLine) -> None:
 
 def _item(out: Out, item: Item | None) -> None:
     """BG-31 / BG-32 in the ``TradeProductType`` sequence."""
-    if item is None or item == _EMPTY_ITEM:
+    if item is None or _is_empty_item(item):
         return
     out.open("ram:SpecifiedTradeProduct")
-    out.identifier("ram:GlobalID", item.standard_id)
-    out.leaf("ram:SellerAssignedID", item.seller_id)
-    out.leaf("ram:BuyerAssignedID", item.buyer_id)
+    if item.standard_id is not None:
+        out.identifier("ram:GlobalID", item.standard_id)
+    if item.seller_id is not None:
+        out.leaf("ram:SellerAssignedID", item.seller_id)
+    if item.buyer_id is not None:
+        out.leaf("ram:BuyerAssignedID", item.buyer_id)
     out.leaf("ram:Name", item.name)
-    out.leaf("ram:Description", item.description)
+    if item.description is not None:
+        out.leaf("ram:Description", item.description)
     for attribute in item.attributes:
         out.open("ram:ApplicableProductCharacteristic")
         out.leaf("ram:Description", attribute.name)
@@ -104,16 +111,18 @@ def _item(out: Out, item: Item | None) -> None:
             listVersionID=classification.scheme_version,
         )
         out.close("ram:DesignatedProductClassification")
-    out.wrapped("ram:OriginTradeCountry", "ram:ID", value=item.origin_country)
+    if item.origin_country is not None:
+        out.wrapped("ram:OriginTradeCountry", "ram:ID", value=item.origin_country)
     out.close("ram:SpecifiedTradeProduct")
 
 
 def _agreement(out: Out, line: InvoiceLine) -> None:
-    price = line.price if line.price != _EMPTY_PRICE else None
+    price = None if _is_empty_price(line.price) else line.price
     if line.order_line_reference is None and price is None:
         return
     out.open("ram:SpecifiedLineTradeAgreement")
-    out.wrapped("ram:BuyerOrderReferencedDocument", "ram:LineID", value=line.order_line_reference)
+    if line.order_line_reference is not None:
+        out.wrapped("ram:BuyerOrderReferencedDocument", "ram:LineID", value=line.order_line_reference)
     if price is not None:
         _price(out, price, line_id=line.id)
     out.close("ram:SpecifiedLineTradeAgreement")
@@ -171,5 +180,6 @@ def _settlement(out: Out, line: InvoiceLine) -> None:
         out.number("ram:LineTotalAmount", line.net_amount)
         out.close("ram:SpecifiedTradeSettlementLineMonetarySummation")
     write_object_reference(out, line.object_identifier)
-    out.wrapped("ram:ReceivableSpecifiedTradeAccountingAccount", "ram:ID", value=line.accounting_reference)
+    if line.accounting_reference is not None:
+        out.wrapped("ram:ReceivableSpecifiedTradeAccountingAccount", "ram:ID", value=line.accounting_reference)
     out.close("ram:SpecifiedLineTradeSettlement")

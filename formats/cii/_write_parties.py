@@ -14,22 +14,26 @@ from collections.abc import Sequence
 
 from formats.cii._writing import Out
 from formats.model import Address, Contact, Delivery, Identifier, Party, Payee, TaxRepresentative
+from formats.model._fast_init import default_test
 
 __all__ = ["write_address", "write_delivery_party", "write_party", "write_payee", "write_tax_representative"]
 
-_EMPTY_PARTY = Party()
-_EMPTY_ADDRESS = Address()
-_EMPTY_CONTACT = Contact()
+# Empty groups are skipped: a field-by-field test costs less than comparing with Party() & co.
+_is_empty_party = default_test(Party)
+_is_empty_payee = default_test(Payee)
+_is_empty_address = default_test(Address)
+_is_empty_contact = default_test(Contact)
 
 
 def write_party(out: Out, name: str, *, party: Party | None) -> None:
     """BG-4 seller (``ram:SellerTradeParty``) / BG-7 buyer (``ram:BuyerTradeParty``)."""
-    if party is None or party == _EMPTY_PARTY:
+    if party is None or _is_empty_party(party):
         return
     out.open(name)
     _identifiers(out, party.identifiers)
     out.leaf("ram:Name", party.name)
-    out.leaf("ram:Description", party.additional_legal_info)
+    if party.additional_legal_info is not None:
+        out.leaf("ram:Description", party.additional_legal_info)
     _legal_organization(out, party.legal_registration, trading_name=party.trading_name)
     _contact(out, party.contact)
     write_address(out, party.address)
@@ -44,7 +48,7 @@ def write_party(out: Out, name: str, *, party: Party | None) -> None:
 
 def write_payee(out: Out, payee: Payee | None) -> None:
     """BG-10 payee: BT-60 identifiers, BT-59 name, BT-61 legal registration."""
-    if payee is None or payee == Payee():
+    if payee is None or _is_empty_payee(payee):
         return
     out.open("ram:PayeeTradeParty")
     _identifiers(out, payee.identifiers)
@@ -78,16 +82,19 @@ def write_delivery_party(out: Out, delivery: Delivery | None) -> None:
 
 def write_address(out: Out, address: Address | None) -> None:
     """BG-5/8/12/15 in the ``TradeAddressType`` sequence."""
-    if address is None or address == _EMPTY_ADDRESS:
+    if address is None or _is_empty_address(address):
         return
     out.open("ram:PostalTradeAddress")
     out.leaf("ram:PostcodeCode", address.post_code)
     out.leaf("ram:LineOne", address.line1)
-    out.leaf("ram:LineTwo", address.line2)
-    out.leaf("ram:LineThree", address.line3)
+    if address.line2 is not None:
+        out.leaf("ram:LineTwo", address.line2)
+    if address.line3 is not None:
+        out.leaf("ram:LineThree", address.line3)
     out.leaf("ram:CityName", address.city)
     out.leaf("ram:CountryID", address.country_code)
-    out.leaf("ram:CountrySubDivisionName", address.country_subdivision)
+    if address.country_subdivision is not None:
+        out.leaf("ram:CountrySubDivisionName", address.country_subdivision)
     out.close("ram:PostalTradeAddress")
 
 
@@ -111,7 +118,7 @@ def _legal_organization(out: Out, registration: Identifier | None, *, trading_na
 
 def _contact(out: Out, contact: Contact | None) -> None:
     """BG-6 / BG-9 in the ``TradeContactType`` sequence."""
-    if contact is None or contact == _EMPTY_CONTACT:
+    if contact is None or _is_empty_contact(contact):
         return
     out.open("ram:DefinedTradeContact")
     out.leaf("ram:PersonName", contact.name)

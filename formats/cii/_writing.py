@@ -8,6 +8,8 @@ A tree is only built when extensions have to be restored (see
 
 Every builder takes the value as the model holds it and writes nothing for
 ``None``, so callers can list an XSD sequence top to bottom.
+Per line, item and address, terms that are usually absent are tested at the call
+site all the same: there the test costs less than the call it saves.
 """
 
 from __future__ import annotations

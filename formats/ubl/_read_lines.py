@@ -7,6 +7,7 @@ from decimal import Decimal
 from lxml import etree
 
 from formats.model import AllowanceCharge, Identifier, InvoiceLine, Item, ItemAttribute, Period, Price
+from formats.model._fast_init import builder
 from formats.ubl import _tags as t
 from formats.ubl._read_common import (
     ReadContext,
@@ -21,6 +22,13 @@ from formats.ubl._read_common import (
 
 __all__ = ["read_line"]
 
+# Readers build dozens of model objects per invoice: builders cost half of a class call.
+_new_identifier = builder(Identifier)
+_new_item = builder(Item)
+_new_price = builder(Price)
+_new_invoice_line = builder(InvoiceLine)
+_new_item_attribute = builder(ItemAttribute)
+
 
 def _object_identifier(ctx: ReadContext, element: etree._Element) -> Identifier | None:
     """Read a line ``cac:DocumentReference`` as BT-128, or keep it whole.
@@ -31,7 +39,7 @@ def _object_identifier(ctx: ReadContext, element: etree._Element) -> Identifier 
     """
     ident: etree._Element | None = None
     type_code: str | None = None
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_ID and ident is None:
             ident = child
@@ -40,7 +48,7 @@ def _object_identifier(ctx: ReadContext, element: etree._Element) -> Identifier 
     if ident is None or type_code not in (None, "130"):
         ctx.leftover(element)
         return None
-    for child in element:
+    for child in element[:]:
         if child is not ident and child.tag != t.CBC_DOCUMENT_TYPE_CODE:
             ctx.leftover(child)
     return read_identifier(ident)
@@ -53,7 +61,7 @@ def _price(ctx: ReadContext, element: etree._Element) -> Price:
     discount: Decimal | None = None
     gross_price: Decimal | None = None
     seen_allowance = False
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_PRICE_AMOUNT and net_price is None:
             net_price = read_decimal(child)
@@ -64,7 +72,7 @@ def _price(ctx: ReadContext, element: etree._Element) -> Price:
             # BG-29 holds one price discount (BT-147) on a gross price (BT-148).
             seen_allowance = True
             seen_indicator = False
-            for grandchild in child:
+            for grandchild in child[:]:
                 gtag = grandchild.tag
                 if gtag == t.CBC_AMOUNT and discount is None:
                     discount = read_decimal(grandchild)
@@ -76,7 +84,7 @@ def _price(ctx: ReadContext, element: etree._Element) -> Price:
                     ctx.leftover(grandchild)
         else:
             ctx.leftover(child)
-    return Price(
+    return _new_price(
         net_price=net_price,
         discount=discount,
         gross_price=gross_price,
@@ -89,7 +97,7 @@ def _is_price_discount(allowance_charge: etree._Element) -> bool:
     """Tell whether a price AllowanceCharge is an allowance with an amount (else it is kept whole)."""
     charge = False
     amounts = False
-    for child in allowance_charge:
+    for child in allowance_charge[:]:
         tag = child.tag
         if tag == t.CBC_CHARGE_INDICATOR:
             charge = read_boolean(child)
@@ -107,7 +115,7 @@ def _item(ctx: ReadContext, element: etree._Element) -> tuple[Item | None, str |
     vat_category: str | None = None
     vat_rate: Decimal | None = None
     seen_category = False
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_NAME and "name" not in fields:
             fields["name"] = child.text or ""
@@ -139,7 +147,7 @@ def _item(ctx: ReadContext, element: etree._Element) -> tuple[Item | None, str |
         elif tag == t.CAC_COMMODITY_CLASSIFICATION:
             code = single(ctx, child, t.CBC_ITEM_CLASSIFICATION_CODE)
             if code is not None:
-                classifications.append(Identifier(code.text or "", code.get("listID"), code.get("listVersionID")))
+                classifications.append(_new_identifier(code.text or "", code.get("listID"), code.get("listVersionID")))
         elif tag == t.CAC_ADDITIONAL_ITEM_PROPERTY:
             attribute = _attribute(ctx, child)
             if attribute is not None:
@@ -148,7 +156,7 @@ def _item(ctx: ReadContext, element: etree._Element) -> tuple[Item | None, str |
             ctx.leftover(child)
     if not (fields or standard_id or classifications or attributes):
         return None, vat_category, vat_rate
-    item = Item(
+    item = _new_item(
         standard_id=standard_id,
         classifications=tuple(classifications),
         attributes=tuple(attributes),
@@ -161,7 +169,7 @@ def _attribute(ctx: ReadContext, element: etree._Element) -> ItemAttribute | Non
     """Read BG-32 (name and value); a property without both is kept whole."""
     name: etree._Element | None = None
     value: etree._Element | None = None
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_NAME and name is None:
             name = child
@@ -170,10 +178,10 @@ def _attribute(ctx: ReadContext, element: etree._Element) -> ItemAttribute | Non
     if name is None or value is None:
         ctx.leftover(element)
         return None
-    for child in element:
+    for child in element[:]:
         if child is not name and child is not value:
             ctx.leftover(child)
-    return ItemAttribute(name=name.text or "", value=value.text or "")
+    return _new_item_attribute(name=name.text or "", value=value.text or "")
 
 
 def read_line(ctx: ReadContext, element: etree._Element) -> InvoiceLine:
@@ -194,7 +202,7 @@ def read_line(ctx: ReadContext, element: etree._Element) -> InvoiceLine:
     vat_rate: Decimal | None = None
     seen_item = False
     price: Price | None = None
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_ID and line_id is None:
             line_id = child.text or ""
@@ -225,7 +233,7 @@ def read_line(ctx: ReadContext, element: etree._Element) -> InvoiceLine:
             seen_object = object_identifier is not None
         else:
             ctx.leftover(child)
-    return InvoiceLine(
+    return _new_invoice_line(
         id=line_id,
         note=note,
         object_identifier=object_identifier,

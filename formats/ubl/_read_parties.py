@@ -12,6 +12,7 @@ from datetime import date
 from lxml import etree
 
 from formats.model import Address, Contact, Delivery, Identifier, Party, Payee, TaxRepresentative
+from formats.model._fast_init import builder
 from formats.ubl import _tags as t
 from formats.ubl._read_common import (
     ReadContext,
@@ -25,6 +26,13 @@ from formats.ubl._read_common import (
 )
 
 __all__ = ["read_delivery", "read_party", "read_payee", "read_tax_representative"]
+
+# Readers build dozens of model objects per invoice: builders cost half of a class call.
+_new_identifier = builder(Identifier)
+_new_party = builder(Party)
+_new_delivery = builder(Delivery)
+_new_payee = builder(Payee)
+_new_tax_representative = builder(TaxRepresentative)
 
 
 def _party_identification(ctx: ReadContext, element: etree._Element) -> Identifier | None:
@@ -41,7 +49,7 @@ def _party_identification(ctx: ReadContext, element: etree._Element) -> Identifi
             # UBL-SR-29 allows one; keep a second, different one verbatim.
             ctx.leftover(element)
         return None
-    return Identifier(ident.text or "", scheme)
+    return _new_identifier(ident.text or "", scheme)
 
 
 def _party_name(ctx: ReadContext, element: etree._Element) -> str | None:
@@ -51,9 +59,9 @@ def _party_name(ctx: ReadContext, element: etree._Element) -> str | None:
 
 def _tax_scheme_id(element: etree._Element) -> str | None:
     """Return the normalised TaxScheme/ID of a PartyTaxScheme (None: no scheme)."""
-    for child in element:
+    for child in element[:]:
         if child.tag == t.CAC_TAX_SCHEME:
-            for grandchild in child:
+            for grandchild in child[:]:
                 if grandchild.tag == t.CBC_ID:
                     return (grandchild.text or "").strip().upper()
             return ""
@@ -64,7 +72,7 @@ def _party_tax_scheme(ctx: ReadContext, element: etree._Element) -> str | None:
     """Return the CompanyID of a PartyTaxScheme whose scheme the caller has accepted."""
     company_id: str | None = None
     seen_scheme = False
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_COMPANY_ID and company_id is None:
             company_id = child.text or ""
@@ -83,7 +91,7 @@ _LOCATION_TAGS = frozenset({t.CBC_ID, t.CAC_ADDRESS})
 
 def _contact(ctx: ReadContext, element: etree._Element) -> Contact:
     fields: dict[str, str] = {}
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_NAME and "name" not in fields:
             fields["name"] = child.text or ""
@@ -115,7 +123,7 @@ def read_party(ctx: ReadContext, element: etree._Element, *, seller: bool) -> Pa
     seen_legal_entity = False
     # A legal entity without any mapped child is kept whole: the writer would not emit it.
     legal_tags = _SELLER_LEGAL_TAGS if seller else _BUYER_LEGAL_TAGS
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CAC_PARTY_IDENTIFICATION:
             ident = _party_identification(ctx, child)
@@ -139,7 +147,7 @@ def read_party(ctx: ReadContext, element: etree._Element, *, seller: bool) -> Pa
             address = read_address(ctx, child)
         elif tag == t.CAC_PARTY_LEGAL_ENTITY and not seen_legal_entity and has_any(child, legal_tags):
             seen_legal_entity = True
-            for grandchild in child:
+            for grandchild in child[:]:
                 gtag = grandchild.tag
                 if gtag == t.CBC_REGISTRATION_NAME and name is None:
                     name = grandchild.text or ""
@@ -153,7 +161,7 @@ def read_party(ctx: ReadContext, element: etree._Element, *, seller: bool) -> Pa
             contact = _contact(ctx, child)
         else:
             ctx.leftover(child)
-    return Party(
+    return _new_party(
         name=name,
         trading_name=trading_name,
         identifiers=tuple(identifiers),
@@ -173,7 +181,7 @@ def read_payee(ctx: ReadContext, element: etree._Element) -> Payee:
     identifiers: list[Identifier] = []
     legal_registration: Identifier | None = None
     seen_legal_entity = False
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CAC_PARTY_IDENTIFICATION:
             ident = _party_identification(ctx, child)
@@ -183,14 +191,14 @@ def read_payee(ctx: ReadContext, element: etree._Element) -> Payee:
             name = _party_name(ctx, child)
         elif tag == t.CAC_PARTY_LEGAL_ENTITY and not seen_legal_entity and has_child(child, t.CBC_COMPANY_ID):
             seen_legal_entity = True
-            for grandchild in child:
+            for grandchild in child[:]:
                 if grandchild.tag == t.CBC_COMPANY_ID and legal_registration is None:
                     legal_registration = read_identifier(grandchild)
                 else:
                     ctx.leftover(grandchild)
         else:
             ctx.leftover(child)
-    return Payee(name=name, identifiers=tuple(identifiers), legal_registration=legal_registration)
+    return _new_payee(name=name, identifiers=tuple(identifiers), legal_registration=legal_registration)
 
 
 def read_tax_representative(ctx: ReadContext, element: etree._Element) -> TaxRepresentative:
@@ -198,7 +206,7 @@ def read_tax_representative(ctx: ReadContext, element: etree._Element) -> TaxRep
     name: str | None = None
     vat_id: str | None = None
     address: Address | None = None
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CAC_PARTY_NAME and name is None:
             name = _party_name(ctx, child)
@@ -213,7 +221,7 @@ def read_tax_representative(ctx: ReadContext, element: etree._Element) -> TaxRep
             vat_id = _party_tax_scheme(ctx, child)
         else:
             ctx.leftover(child)
-    return TaxRepresentative(name=name, vat_id=vat_id, address=address)
+    return _new_tax_representative(name=name, vat_id=vat_id, address=address)
 
 
 def read_delivery(ctx: ReadContext, element: etree._Element) -> Delivery:
@@ -223,13 +231,13 @@ def read_delivery(ctx: ReadContext, element: etree._Element) -> Delivery:
     address: Address | None = None
     party_name: str | None = None
     seen_location = False
-    for child in element:
+    for child in element[:]:
         tag = child.tag
         if tag == t.CBC_ACTUAL_DELIVERY_DATE and actual_date is None:
             actual_date = read_date(child)
         elif tag == t.CAC_DELIVERY_LOCATION and not seen_location and has_any(child, _LOCATION_TAGS):
             seen_location = True
-            for grandchild in child:
+            for grandchild in child[:]:
                 gtag = grandchild.tag
                 if gtag == t.CBC_ID and location is None:
                     location = read_identifier(grandchild)
@@ -238,11 +246,11 @@ def read_delivery(ctx: ReadContext, element: etree._Element) -> Delivery:
                 else:
                     ctx.leftover(grandchild)
         elif tag == t.CAC_DELIVERY_PARTY and party_name is None and has_child(child, t.CAC_PARTY_NAME):
-            for grandchild in child:
+            for grandchild in child[:]:
                 if grandchild.tag == t.CAC_PARTY_NAME and party_name is None:
                     party_name = _party_name(ctx, grandchild)
                 else:
                     ctx.leftover(grandchild)
         else:
             ctx.leftover(child)
-    return Delivery(party_name=party_name, location=location, actual_date=actual_date, address=address)
+    return _new_delivery(party_name=party_name, location=location, actual_date=actual_date, address=address)

@@ -48,10 +48,12 @@ def write_address(out: XmlText, tag: str, address: Address | None) -> None:
         return
     out.start(tag)
     out.opt("cbc:StreetName", address.line1)
-    out.opt("cbc:AdditionalStreetName", address.line2)
+    if address.line2 is not None:
+        out.opt("cbc:AdditionalStreetName", address.line2)
     out.opt("cbc:CityName", address.city)
     out.opt("cbc:PostalZone", address.post_code)
-    out.opt("cbc:CountrySubentity", address.country_subdivision)
+    if address.country_subdivision is not None:
+        out.opt("cbc:CountrySubentity", address.country_subdivision)
     if address.line3 is not None:
         out.wrapped("cac:AddressLine", "cbc:Line", address.line3)
     if address.country_code is not None:
@@ -84,8 +86,10 @@ def write_tax_category(
     out.opt("cbc:ID", category)
     if rate is not None:
         out.number("cbc:Percent", rate)
-    out.opt("cbc:TaxExemptionReasonCode", reason_code)
-    out.opt("cbc:TaxExemptionReason", reason)
+    if reason_code is not None:
+        out.opt("cbc:TaxExemptionReasonCode", reason_code)
+    if reason is not None:
+        out.opt("cbc:TaxExemptionReason", reason)
     out.wrapped("cac:TaxScheme", "cbc:ID", "VAT")
     out.end(tag)
 

@@ -20,7 +20,8 @@ def _item(out: XmlText, item: Item | None, line: InvoiceLine) -> None:
     """Write ``cac:Item`` (mandatory in an InvoiceLine; always written)."""
     out.start("cac:Item")
     if item is not None:
-        out.opt("cbc:Description", item.description)
+        if item.description is not None:
+            out.opt("cbc:Description", item.description)
         out.opt("cbc:Name", item.name)
         if item.buyer_id is not None:
             out.wrapped("cac:BuyersItemIdentification", "cbc:ID", item.buyer_id)
@@ -76,12 +77,14 @@ def write_line(out: XmlText, line: InvoiceLine, currency: str, *, credit_note: b
     tag = "cac:CreditNoteLine" if credit_note else "cac:InvoiceLine"
     out.start(tag)
     out.opt("cbc:ID", line.id)
-    out.opt("cbc:Note", line.note)
+    if line.note is not None:
+        out.opt("cbc:Note", line.note)
     if line.quantity is not None:
         unit = "" if line.unit_code is None else attribute("unitCode", line.unit_code)
         out.number("cbc:CreditedQuantity" if credit_note else "cbc:InvoicedQuantity", line.quantity, unit)
     out.number("cbc:LineExtensionAmount", line.net_amount, currency)
-    out.opt("cbc:AccountingCost", line.accounting_reference)
+    if line.accounting_reference is not None:
+        out.opt("cbc:AccountingCost", line.accounting_reference)
     write_period(out, line.period)
     if line.order_line_reference is not None:
         out.wrapped("cac:OrderLineReference", "cbc:LineID", line.order_line_reference)

@@ -33,6 +33,7 @@ from formats.model import (
     TaxRepresentative,
     Totals,
 )
+from formats.model._fast_init import builder
 from formats.ubl import _tags as t
 from formats.ubl._read_common import (
     ReadContext,
@@ -51,6 +52,13 @@ from formats.ubl._read_payment import PaymentReader
 from formats.ubl._read_totals import TaxTotalReader, read_monetary_total
 
 __all__ = ["read_ubl"]
+
+# Readers build dozens of model objects per invoice: builders cost half of a class call.
+_new_note = builder(Note)
+_new_invoice = builder(Invoice)
+_new_totals = builder(Totals)
+_new_attachment = builder(Attachment)
+_new_preceding_invoice = builder(PrecedingInvoice)
 
 #: BG-1: ``#SUBJECT#text`` carries BT-21 and BT-22 in one ``cbc:Note``.
 _NOTE = re.compile(r"#([A-Za-z0-9]{1,3})#(.*)", re.DOTALL)
@@ -91,8 +99,8 @@ def read_ubl(root: etree._Element) -> ReadResult:
 def _note(text: str) -> Note:
     match = _NOTE.fullmatch(text) if text.startswith("#") else None
     if match is None:
-        return Note(text=text)
-    return Note(text=match.group(2), subject_code=match.group(1))
+        return _new_note(text=text)
+    return _new_note(text=match.group(2), subject_code=match.group(1))
 
 
 class _DocumentReader:
@@ -145,10 +153,26 @@ class _DocumentReader:
         lines: list[InvoiceLine] = []
         seen_seller = seen_buyer = False
 
-        for child in root:
+        # Tags are disjoint, so the order of the tests only sets their cost: the groups an
+        # invoice has one or more of come first, the optional header terms after.
+        for child in root[:]:
             tag = child.tag
             if tag in _LINE_TAGS:
                 lines.append(read_line(ctx, child))
+            elif tag == t.CAC_TAX_TOTAL:
+                taxes.read(child)
+            elif tag == t.CAC_ALLOWANCE_CHARGE:
+                allowances_charges.append(read_allowance_charge(ctx, child, document_level=True))
+            elif tag == t.CAC_PAYMENT_MEANS:
+                payment_means.append(payment.read(child))
+            elif tag == t.CAC_ACCOUNTING_SUPPLIER_PARTY and not seen_seller:
+                seen_seller = True
+                seller = self._role(child, seller=True)
+            elif tag == t.CAC_ACCOUNTING_CUSTOMER_PARTY and not seen_buyer:
+                seen_buyer = True
+                buyer = self._role(child, seller=False)
+            elif tag == t.CAC_LEGAL_MONETARY_TOTAL and totals_fields is None:
+                totals_fields = read_monetary_total(ctx, child)
             elif tag == t.CBC_ID and number is None:
                 number = child.text or ""
             elif tag == t.CBC_ISSUE_DATE and issue_date is None:
@@ -206,29 +230,15 @@ class _DocumentReader:
                     attachments.append(self._attachment(child))
             elif tag == t.CAC_PROJECT_REFERENCE and project_reference is None:
                 project_reference = self._reference(child)
-            elif tag == t.CAC_ACCOUNTING_SUPPLIER_PARTY and not seen_seller:
-                seen_seller = True
-                seller = self._role(child, seller=True)
-            elif tag == t.CAC_ACCOUNTING_CUSTOMER_PARTY and not seen_buyer:
-                seen_buyer = True
-                buyer = self._role(child, seller=False)
             elif tag == t.CAC_PAYEE_PARTY and payee is None:
                 payee = read_payee(ctx, child)
             elif tag == t.CAC_TAX_REPRESENTATIVE_PARTY and tax_representative is None:
                 tax_representative = read_tax_representative(ctx, child)
             elif tag == t.CAC_DELIVERY and delivery is None:
                 delivery = read_delivery(ctx, child)
-            elif tag == t.CAC_PAYMENT_MEANS:
-                payment_means.append(payment.read(child))
             elif tag == t.CAC_PAYMENT_TERMS and payment_terms is None and has_child(child, t.CBC_NOTE):
                 note = single(ctx, child, t.CBC_NOTE)
                 payment_terms = None if note is None else note.text or ""
-            elif tag == t.CAC_ALLOWANCE_CHARGE:
-                allowances_charges.append(read_allowance_charge(ctx, child, document_level=True))
-            elif tag == t.CAC_TAX_TOTAL:
-                taxes.read(child)
-            elif tag == t.CAC_LEGAL_MONETARY_TOTAL and totals_fields is None:
-                totals_fields = read_monetary_total(ctx, child)
             else:
                 leftover(child)
 
@@ -240,12 +250,12 @@ class _DocumentReader:
             accounting = taxes.tax_total
         totals = None
         if totals_fields is not None or taxes.tax_total is not None or accounting is not None:
-            totals = Totals(
+            totals = _new_totals(
                 tax_total=taxes.tax_total,
                 tax_total_accounting=accounting,
                 **(totals_fields or {}),
             )
-        return Invoice(
+        return _new_invoice(
             number=number,
             issue_date=issue_date,
             type_code=type_code,
@@ -299,7 +309,7 @@ class _DocumentReader:
         ident: etree._Element | None = None
         seen_type = False
         others: list[etree._Element] = []
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == t.CBC_ID and ident is None:
                 ident = child
@@ -324,7 +334,7 @@ class _DocumentReader:
         mime_code: str | None = None
         filename: str | None = None
         seen_attachment = False
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == t.CBC_ID and reference is None:
                 reference = child.text or ""
@@ -333,7 +343,7 @@ class _DocumentReader:
             elif tag == t.CAC_ATTACHMENT and not seen_attachment and has_any(child, _ATTACHMENT_TAGS):
                 seen_attachment = True
                 seen_binary = seen_external = False
-                for grandchild in child:
+                for grandchild in child[:]:
                     gtag = grandchild.tag
                     if gtag == t.CBC_EMBEDDED_DOCUMENT_BINARY_OBJECT and not seen_binary:
                         seen_binary = True
@@ -348,7 +358,7 @@ class _DocumentReader:
                         ctx.leftover(grandchild)
             else:
                 ctx.leftover(child)
-        return Attachment(
+        return _new_attachment(
             reference=reference or "",
             description=description,
             external_uri=external_uri,
@@ -361,7 +371,7 @@ class _DocumentReader:
         """Read BT-13 and BT-14; ``NA`` stands for a missing BT-13 when BT-14 is given."""
         order: str | None = None
         sales: str | None = None
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == t.CBC_ID and order is None:
                 order = child.text or ""
@@ -379,10 +389,10 @@ class _DocumentReader:
         reference: str | None = None
         issue_date: date | None = None
         seen = False
-        for child in element:
+        for child in element[:]:
             if child.tag == t.CAC_INVOICE_DOCUMENT_REFERENCE and not seen:
                 seen = True
-                for grandchild in child:
+                for grandchild in child[:]:
                     gtag = grandchild.tag
                     if gtag == t.CBC_ID and reference is None:
                         reference = grandchild.text or ""
@@ -392,14 +402,14 @@ class _DocumentReader:
                         ctx.leftover(grandchild)
             else:
                 ctx.leftover(child)
-        return PrecedingInvoice(reference=reference or "", issue_date=issue_date)
+        return _new_preceding_invoice(reference=reference or "", issue_date=issue_date)
 
     # -- parties ------------------------------------------------------------------
 
     def _role(self, element: etree._Element, *, seller: bool) -> Party | None:
         """Read ``cac:AccountingSupplierParty`` / ``cac:AccountingCustomerParty``."""
         party: Party | None = None
-        for child in element:
+        for child in element[:]:
             if child.tag == t.CAC_PARTY and party is None:
                 party = read_party(self.ctx, child, seller=seller)
             else:
@@ -408,7 +418,7 @@ class _DocumentReader:
 
 
 def _document_type(element: etree._Element) -> str | None:
-    for child in element:
+    for child in element[:]:
         if child.tag == t.CBC_DOCUMENT_TYPE_CODE:
             return (child.text or "").strip()
     return None

@@ -77,7 +77,8 @@ def render_ubl(invoice: Invoice, *, pretty: bool = True) -> RenderResult:
     _write_document(out, invoice, warnings, credit_note=credit_note, card_placeholder=not extensions)
     text = out.text()
     if not extensions:
-        data = (_DECLARATION + text + ("\n" if pretty else "")).encode("utf-8")
+        # One join: chained + would copy the whole document text once per operator.
+        data = "".join((_DECLARATION, text, "\n" if pretty else "")).encode("utf-8")
         return RenderResult(data, tuple(warnings))
     root = etree.fromstring(text.encode("utf-8"), _PARSER)
     for ext in restore(root, extensions, "ubl", PREFIX_TO_URI):
