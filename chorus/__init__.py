@@ -27,7 +27,7 @@ from chorus.records import (
     StructureParameters,
     TechnicalError,
 )
-from chorus.requirements import Problem, check_buyer_requirements
+from chorus.requirements import Problem, check_buyer_requirements, describe_obligations
 from chorus.settings import Credentials, Endpoints, Environment
 
 __all__ = [
@@ -58,5 +58,6 @@ __all__ = [
     "SyntaxeFlux",
     "TechnicalError",
     "check_buyer_requirements",
+    "describe_obligations",
     "syntax_for_format",
 ]

@@ -317,13 +317,18 @@ class ChorusClient:
         answer = self._search("engagementsJuridiques/v1/rechercher", body)
         return answer is not None and any(True for _ in answer.items("listeEngagementJuridique"))
 
-    def buyer_structure(self, siret: str, *, service_code: str | None = None) -> BuyerStructure | None:
+    def buyer_structure(
+        self, siret: str, *, service_code: str | None = None, all_services: bool = False
+    ) -> BuyerStructure | None:
         """Resolve a buyer by SIRET into what decides its requirements; ``None`` if Chorus Pro does not know it.
 
         Calls ``structures/v1/rechercher``, ``structures/v1/consulter`` and
         ``structures/v1/rechercher/services``; ``structures/v1/consulter/service``
         only for ``service_code`` (the invoice's BT-10), the one service whose
         commitment requirement matters.
+
+        :param all_services: consult every service's commitment requirement (one call each: for
+            ``gateway chorus check-buyer``, not for each send).
         """
         found = self.search_structures(siret)
         if not found:
@@ -333,7 +338,7 @@ class ChorusClient:
         services = []
         for service in self.services(summary.structure_id):
             needs_ej: bool | None = None
-            if service_code is not None and service.code == service_code:
+            if all_services or (service_code is not None and service.code == service_code):
                 needs_ej = self.service_requires_commitment(summary.structure_id, service.service_id)
             services.append(BuyerService(service.code, service.label, service.active, needs_ej))
         return BuyerStructure(structure, tuple(services), summary.status)
@@ -370,7 +375,8 @@ def _raise_auth(response: httpx.Response) -> None:
         )
     if _is_account_refusal(response):
         raise ChorusAuthError(
-            "Chorus Pro refused the technical account (cpro-account): check login and password, "
+            "Chorus Pro answered HTTP 401: it refused the technical account (cpro-account); "
+            "check login and password, "
             "which expire (see dateExpirationMotPasseCompteTech)",
             http_status=401,
         )

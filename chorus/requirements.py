@@ -21,10 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chorus.client import PUBLIC_INVOICES_SERVICE
-from chorus.records import BuyerStructure
+from chorus.records import BuyerStructure, StructureParameters
 from formats.model import Invoice
 
-__all__ = ["MAX_COMMITMENT_LENGTH", "Problem", "check_buyer_requirements"]
+__all__ = ["MAX_COMMITMENT_LENGTH", "Problem", "check_buyer_requirements", "describe_obligations"]
 
 MAX_COMMITMENT_LENGTH = 50
 
@@ -101,6 +101,19 @@ def check_buyer_requirements(invoice: Invoice, structure: BuyerStructure) -> lis
             )
         )
     return problems
+
+
+def describe_obligations(flags: StructureParameters) -> str:
+    """Return, in one line, what an invoice to a structure with ``flags`` must carry (the rule above)."""
+    if flags.commitment_or_service:
+        return "a service code (BT-10) or a commitment number (BT-13), at least one"
+    if flags.service_code_required and flags.commitment_required:
+        return "a service code (BT-10) and a commitment number (BT-13)"
+    if flags.service_code_required:
+        return "a service code (BT-10)"
+    if flags.commitment_required:
+        return "a commitment number (BT-13)"
+    return "neither a service code nor a commitment number"
 
 
 def _service_problems(structure: BuyerStructure, who: str, code: str, commitment: str | None) -> list[Problem]:

@@ -81,6 +81,7 @@ channels:
     client-secret-env: DEMO_PISTE_CLIENT_SECRET
     login-env: DEMO_CPRO_LOGIN
     password-env: DEMO_CPRO_PASSWORD
+    poll-interval: 0   # the demo lasts seconds: poll at every worker round (production: minutes, backing off)
 """
 
 #: The simulator's demo directory (``chorus/simulator/demo.yaml``): the application, the

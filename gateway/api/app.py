@@ -8,7 +8,7 @@ from formats.xml_safety import DEFAULT_MAX_BYTES
 from gateway.api import errors
 from gateway.api.auth import bearer_auth
 from gateway.api.limits import BodyLimit
-from gateway.api.routes import chorus, documents, health, invoices, operations, partners
+from gateway.api.routes import as2, chorus, documents, health, invoices, operations, partners
 from gateway.app import Gateway
 
 __all__ = ["MULTIPART_OVERHEAD", "create_app"]
@@ -24,10 +24,13 @@ cancel them. Every `/v1` operation needs `Authorization: Bearer <token>`
 """
 
 
-def create_app(gateway: Gateway, *, max_upload_bytes: int = DEFAULT_MAX_BYTES) -> FastAPI:
+def create_app(
+    gateway: Gateway, *, max_upload_bytes: int = DEFAULT_MAX_BYTES, max_as2_bytes: int | None = None
+) -> FastAPI:
     """Return the API of ``gateway``.
 
     :param max_upload_bytes: the largest document ``POST /v1/invoices`` takes; larger ones get a 413.
+    :param max_as2_bytes: the largest AS2 body ``POST /as2`` takes (default: ``max_upload_bytes``).
     """
     app = FastAPI(
         title="Aiguillage gateway API",
@@ -44,6 +47,9 @@ def create_app(gateway: Gateway, *, max_upload_bytes: int = DEFAULT_MAX_BYTES) -
     app.include_router(operations.build_router(gateway, auth))
     app.include_router(chorus.build_router(gateway, auth))
     app.include_router(partners.build_router(gateway, auth))
+    # AS2 authenticates by signatures, not bearer tokens (RFC 4130).
+    as2_limit = max_as2_bytes if max_as2_bytes is not None else max_upload_bytes
+    app.include_router(as2.build_router(gateway, max_bytes=as2_limit))
     errors.install(app)
-    app.add_middleware(BodyLimit, max_bytes=max_upload_bytes + MULTIPART_OVERHEAD)
+    app.add_middleware(BodyLimit, max_bytes=max(max_upload_bytes, as2_limit) + MULTIPART_OVERHEAD)
     return app

@@ -3,8 +3,9 @@
 Tables: ``blobs`` (content-addressed bytes), ``invoices``, ``documents`` (each
 original and each rendition, pointing at a blob), ``deliveries`` (the outbox),
 ``events`` (the append-only timeline), ``partners`` (what was loaded from
-``partners/*.yaml``), ``sequences`` (interchange control numbers), ``audit``
-and ``api_tokens`` (hashed).
+``partners/*.yaml``), ``sequences`` (interchange control numbers), ``audit``,
+``api_tokens`` (hashed), ``leases``, ``tracking`` and ``as2_inbound`` (AS2
+Message-IDs received, for duplicate detection and failed receptions).
 
 The schema is created and changed only by Alembic migrations
 (``gateway/store/migrations``); ``Base.metadata`` is what they are checked
@@ -36,6 +37,7 @@ from gateway.store.types import UtcDateTime
 
 __all__ = [
     "ApiTokenRow",
+    "As2InboundRow",
     "AuditRow",
     "Base",
     "BlobRow",
@@ -268,3 +270,38 @@ class TrackingRow(Base):
     state: Mapped[dict[str, Any]]
     """The channel's own progress record (JSON)."""
     updated_at: Mapped[Timestamp]
+
+
+class As2InboundRow(Base):
+    """One AS2 Message-ID received from one partner: duplicate detection and the trace of failures.
+
+    Only a ``processed`` row makes a later message with the same id a duplicate; a
+    ``failed`` one does not, so a corrected resend under the same Message-ID goes
+    through (django-pyas2#33).
+    """
+
+    __tablename__ = "as2_inbound"
+    __table_args__ = (UniqueConstraint("as2_from", "message_id"), Index(None, "status", "last_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    as2_from: Mapped[str] = mapped_column(String(128))
+    """The sender's AS2 name as received (empty when the header was missing or invalid)."""
+    as2_to: Mapped[str] = mapped_column(String(128))
+    message_id: Mapped[str] = mapped_column(String(255))
+    """As received, angle brackets included; longer ids are refused as malformed."""
+    status: Mapped[str] = mapped_column(String(16))
+    """``processed`` (stored as an invoice) or ``failed`` (answered with an error disposition)."""
+    partner_id: Mapped[str | None] = mapped_column(String(128))
+    """The partner profile that matched AS2-From/AS2-To, if one did."""
+    invoice_id: Mapped[str | None] = mapped_column(String(36))
+    disposition: Mapped[str] = mapped_column(String(255))
+    """The disposition we answered last (``processed``, ``processed/error: decryption-failed``...)."""
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    """Why it failed, for the operator; never key material or payload."""
+    size: Mapped[int] = mapped_column(BigInteger)
+    """Size of the HTTP body received last."""
+    attempts: Mapped[int] = mapped_column(default=1)
+    """How many times this Message-ID arrived (resends, duplicates)."""
+    first_at: Mapped[Timestamp]
+    last_at: Mapped[Timestamp]

@@ -18,14 +18,14 @@ than losing them (at-least-once). The tracking store is a constructor argument
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar, Protocol, Self
+from typing import Any, ClassVar, Self
 
 from chorus import (
     ChorusClient,
@@ -45,12 +45,14 @@ from formats.reading import read_invoice
 from gateway.errors import PermanentTransportError
 from gateway.secrets import SecretRef, secret_ref
 from gateway.transports.base import Ack, Envelope, Phase, SendResult
+from gateway.transports.chorus_tracking import InMemoryTracking, PendingTracking, PollSchedule, TrackedDelivery
 
 __all__ = [
     "ChorusConfig",
     "ChorusTransport",
     "InMemoryTracking",
     "PendingTracking",
+    "PollSchedule",
     "TrackedDelivery",
 ]
 
@@ -71,6 +73,9 @@ _KEYS = frozenset(
         "timeout",
         "check-structure",
         "track-until",
+        "poll-interval",
+        "poll-max-interval",
+        "poll-batch",
     }
 )
 _SECRETS = ("client-id", "client-secret", "login", "password")
@@ -81,6 +86,9 @@ BUYER_SIRET_HINT = "buyer-siret"
 @dataclass(frozen=True, slots=True)
 class ChorusConfig:
     """A partner's ``chorus`` channel (``schemas/channels/chorus.schema.json``)."""
+
+    KEYS: ClassVar[frozenset[str]] = _KEYS
+    """The channel keys read here (the JSON Schema must list the same)."""
 
     endpoints: Endpoints
     """PISTE hosts (``environment``) or an explicit ``base-url`` (the simulator)."""
@@ -96,6 +104,10 @@ class ChorusConfig:
     """Check the buyer's service-code / EJ requirements before depositing."""
     stop_statuses: frozenset[str] = field(default=INVOICE_FINAL_STATUSES)
     """Invoice statuses after which tracking stops (``track-until``: ``payment`` or ``mandate``)."""
+    schedule: PollSchedule = field(default_factory=PollSchedule)
+    """When a followed delivery is polled again (``poll-interval``, ``poll-max-interval``)."""
+    poll_batch: int = 100
+    """At most this many deliveries polled per ``poll_acks`` (``poll-batch``), most overdue first."""
 
     @classmethod
     def from_config(cls, params: Mapping[str, object], *, where: str, base: Path | None = None) -> ChorusConfig:
@@ -133,7 +145,11 @@ class ChorusConfig:
         track = params.get("track-until", "payment")
         if track not in ("payment", "mandate"):
             problems.append(f"track-until: expected payment or mandate, got {track!r}")
-        if problems or endpoints is None:
+        schedule = _schedule(params, problems)
+        batch = params.get("poll-batch", 100)
+        if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+            problems.append(f"poll-batch: expected a positive integer, got {batch!r}")
+        if problems or endpoints is None or schedule is None:
             raise ConfigError("; ".join(problems), path=where)
         return cls(
             endpoints=endpoints,
@@ -145,6 +161,8 @@ class ChorusConfig:
             timeout_s=float(timeout),  # type: ignore[arg-type]
             check_structure=bool(check),
             stop_statuses=PAID_OR_MANDATED_STATUSES if track == "mandate" else INVOICE_FINAL_STATUSES,
+            schedule=schedule,
+            poll_batch=int(batch),  # type: ignore[call-overload]
         )
 
     def credentials(self) -> Credentials:
@@ -153,6 +171,24 @@ class ChorusConfig:
         :raises ConfigError: a variable is unset or a file unreadable.
         """
         return Credentials(self.client_id.text(), self.client_secret.text(), self.login.text(), self.password.text())
+
+
+def _schedule(params: Mapping[str, object], problems: list[str]) -> PollSchedule | None:
+    values: dict[str, float] = {}
+    for key, default in (("poll-interval", 300), ("poll-max-interval", 6 * 3600)):
+        value = params.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            problems.append(f"{key}: expected a number of seconds (0 or more), got {value!r}")
+        else:
+            values[key] = float(value)
+    if len(values) < 2:
+        return None
+    if values["poll-max-interval"] < values["poll-interval"]:
+        problems.append(
+            f"poll-max-interval ({values['poll-max-interval']:g}) is below poll-interval ({values['poll-interval']:g})"
+        )
+        return None
+    return PollSchedule(values["poll-interval"], values["poll-max-interval"])
 
 
 def _endpoints(params: Mapping[str, object], problems: list[str]) -> Endpoints | None:
@@ -175,70 +211,6 @@ def _endpoints(params: Mapping[str, object], problems: list[str]) -> Endpoints |
     return Endpoints.for_environment(Environment(str(environment)))
 
 
-@dataclass(frozen=True, slots=True)
-class TrackedDelivery:
-    """One deposit being followed, and how far its acknowledgements went."""
-
-    message_id: str
-    flow_number: str
-    """``numeroFluxDepot``."""
-    flow_state: str | None = None
-    """The last flow state reported."""
-    invoice_id: int | None = None
-    """``identifiantFactureCPP``, once the flow is integrated."""
-    statuses_reported: int = 0
-    """How many history entries were already reported as acks."""
-
-
-class PendingTracking(Protocol):
-    """Where the channel keeps the deliveries it still follows (the gateway store, in production)."""
-
-    def add(self, item: TrackedDelivery) -> None:
-        """Start following a delivery."""
-        ...
-
-    def pending(self) -> Iterable[TrackedDelivery]:
-        """Return the deliveries still followed."""
-        ...
-
-    def update(self, item: TrackedDelivery) -> None:
-        """Save a delivery's progress."""
-        ...
-
-    def finish(self, message_id: str) -> None:
-        """Stop following a delivery."""
-        ...
-
-
-class InMemoryTracking:
-    """A :class:`PendingTracking` in a dict (thread-safe); lost at exit."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, TrackedDelivery] = {}
-        self._lock = threading.Lock()
-
-    def add(self, item: TrackedDelivery) -> None:
-        """Start following a delivery."""
-        with self._lock:
-            self._items[item.message_id] = item
-
-    def pending(self) -> list[TrackedDelivery]:
-        """Return the deliveries still followed (a snapshot)."""
-        with self._lock:
-            return list(self._items.values())
-
-    def update(self, item: TrackedDelivery) -> None:
-        """Save a delivery's progress."""
-        with self._lock:
-            if item.message_id in self._items:
-                self._items[item.message_id] = item
-
-    def finish(self, message_id: str) -> None:
-        """Stop following a delivery."""
-        with self._lock:
-            self._items.pop(message_id, None)
-
-
 class ChorusTransport:
     """Deliver to Chorus Pro and report its flow and invoice statuses."""
 
@@ -254,14 +226,17 @@ class ChorusTransport:
         *,
         tracking: PendingTracking | None = None,
         client: ChorusClient | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         """Build the channel.
 
         :param tracking: where followed deliveries are kept; in memory otherwise.
         :param client: a ready client (tests); otherwise built from ``config`` (secrets resolved now).
+        :param clock: the current time, timezone-aware (tests move it instead of sleeping); UTC now otherwise.
         :raises ConfigError: a secret cannot be resolved.
         """
         self.config = config
+        self._clock = clock if clock is not None else _utc_now
         self.tracking: PendingTracking = tracking if tracking is not None else InMemoryTracking()
         self.client = client or ChorusClient(
             config.endpoints, config.credentials(), timeout_s=config.timeout_s, user_id=config.technical_id
@@ -269,13 +244,20 @@ class ChorusTransport:
 
     @classmethod
     def from_config(
-        cls, params: Mapping[str, Any], *, where: str, base: Path, tracking: PendingTracking | None = None
+        cls,
+        params: Mapping[str, Any],
+        *,
+        where: str,
+        base: Path,
+        tracking: PendingTracking | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> Self:
         """Return a channel built from a partner file's channel mapping (secrets resolved now).
 
         :param tracking: the gateway store's view of the deliveries this channel follows.
+        :param clock: the current time (see :meth:`__init__`).
         """
-        return cls(ChorusConfig.from_config(params, where=where, base=base), tracking=tracking)
+        return cls(ChorusConfig.from_config(params, where=where, base=base), tracking=tracking, clock=clock)
 
     def __repr__(self) -> str:
         return f"ChorusTransport(api={self.config.endpoints.api_base!r})"
@@ -332,24 +314,34 @@ class ChorusTransport:
     # -- acknowledgements -----------------------------------------------------
 
     def poll_acks(self) -> Iterator[Ack]:
-        """Yield new flow and invoice statuses of every tracked delivery.
+        """Yield new flow and invoice statuses of the tracked deliveries that are due.
+
+        At most ``poll-batch`` deliveries are polled, most overdue first; each is
+        rescheduled after its poll (backing off while nothing changes), and its
+        progress is saved once its acks have been taken.
 
         :raises PermanentTransportError: the platform refuses our credentials (no item can be polled).
         """
-        for item in list(self.tracking.pending()):
+        schedule = self.config.schedule
+        now = self._clock()
+        due = [item for item in self.tracking.pending() if schedule.is_due(item, now)]
+        # ISO-8601 UTC strings sort in time order; "" (never polled) first.
+        due.sort(key=lambda item: item.next_poll_at or "")
+        for item in due[: self.config.poll_batch]:
             try:
                 acks, progress, done = self._poll_one(item)
             except ChorusError as exc:
                 if exc.code == "chorus.auth":
                     raise PermanentTransportError(exc.one_line()) from exc
-                # One item's failure must not stop the others; the next poll tries again.
+                # One item's failure must not stop the others; it is retried later, backing off like silence.
                 _log.warning("chorus: polling %s failed: %s", item.flow_number, exc.one_line())
+                self.tracking.update(schedule.after_poll(item, changed=False, now=self._clock()))
                 continue
             yield from acks
             if done:
                 self.tracking.finish(item.message_id)
-            elif progress != item:
-                self.tracking.update(progress)
+            else:
+                self.tracking.update(schedule.after_poll(progress, changed=bool(acks), now=self._clock()))
 
     def _poll_one(self, item: TrackedDelivery) -> tuple[list[Ack], TrackedDelivery, bool]:
         acks: list[Ack] = []
@@ -397,6 +389,10 @@ class ChorusTransport:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _flow_ack(message_id: str, report: FlowReport) -> Ack:

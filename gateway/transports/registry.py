@@ -21,6 +21,8 @@ TRANSPORTS: Mapping[str, str] = MappingProxyType(
         "folder": "gateway.transports.folder:FolderTransport",
         "sftp": "gateway.transports.sftp:SftpTransport",
         "chorus": "gateway.transports.chorus:ChorusTransport",
+        "soap": "gateway.transports.soap:SoapTransport",
+        "as2": "gateway.transports.as2.channel:As2Transport",
     }
 )
 """Channel name → ``module:Class``. Read-only; add a channel by adding a line here."""

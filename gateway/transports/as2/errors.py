@@ -9,6 +9,7 @@
         ├── SignatureInvalid    code="as2.signature"           signature absent, wrong signer or tampered
         ├── UnsignedMessage     code="as2.unsigned"            the partner must sign, and did not
         ├── UnknownAs2Partner   code="as2.unknown-partner"     AS2-From/AS2-To name no known pair
+        ├── PartnerUnusable     code="as2.partner-unusable"    the pair is known, its keys cannot be used now
         ├── MdnMismatch         code="as2.mdn-message-id"      the MDN answers another message
         ├── UnsignedMdn         code="as2.mdn-unsigned"        a signed MDN was required
         └── MicMismatch         code="as2.mic-mismatch"        Received-Content-MIC differs from ours
@@ -35,6 +36,7 @@ __all__ = [
     "MalformedMessage",
     "MdnMismatch",
     "MicMismatch",
+    "PartnerUnusable",
     "SignatureInvalid",
     "UnknownAs2Partner",
     "UnsignedMdn",
@@ -95,6 +97,13 @@ class UnknownAs2Partner(As2Error):
     """No partner/organisation pair answers to these AS2-From/AS2-To names."""
 
     code = "as2.unknown-partner"
+    disposition = "authentication-failed"
+
+
+class PartnerUnusable(As2Error):
+    """The partner is known, but its channel cannot be used now (expired certificate, unreadable key)."""
+
+    code = "as2.partner-unusable"
     disposition = "authentication-failed"
 
 

@@ -35,7 +35,7 @@ from gateway.transports.as2.signing import sign, verify
 from gateway.transports.as2.smime import read_signed_multipart, signed_multipart
 from gateway.transports.base import Ack
 
-__all__ = ["MdnResult", "OutboundMdn", "build_mdn", "read_mdn"]
+__all__ = ["MdnResult", "OutboundMdn", "build_mdn", "original_message_id", "read_mdn"]
 
 REPORTING_UA = "Aiguillage AS2"
 
@@ -194,6 +194,26 @@ def _notification(report: MimeEntity) -> tuple[tuple[Header, ...], str]:
         if mime_type == "text/plain" and not explanation:
             explanation = decode_body(part).decode("utf-8", "replace").strip()[:500]
     raise MalformedMessage("MDN without a message/disposition-notification part")
+
+
+def original_message_id(headers: Sequence[Header], body: bytes) -> str:
+    """Return the Original-Message-ID an MDN answers, without verifying it.
+
+    For routing only: an endpoint receiving asynchronous MDNs needs it to find the
+    message (and so the partner certificate and expected MIC) that :func:`read_mdn`
+    then verifies the MDN against.
+
+    :raises MalformedMessage: not an MDN, or no Original-Message-ID.
+    """
+    top = entity_from_http(headers, body)
+    if top.content_type.mime_type == "multipart/signed":
+        content, _, _ = read_signed_multipart(top)
+        top = parse_entity(content)
+    fields, _ = _notification(top)
+    answered = header_value(fields, "Original-Message-ID")
+    if not answered:
+        raise MalformedMessage("MDN without an Original-Message-ID")
+    return answered
 
 
 def read_mdn(

@@ -100,6 +100,8 @@ def test_openapi_is_published_with_every_operation_and_the_bearer_scheme(api: Ap
         ("POST", "/v1/invoices/{invoice_id}/chorus/complete"),
         ("POST", "/v1/invoices/{invoice_id}/chorus/recycle"),
         ("GET", "/v1/partners"),
+        ("POST", "/as2"),
+        ("POST", "/as2/mdn"),
     }
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     show = spec["paths"]["/v1/invoices/{invoice_id}"]["get"]

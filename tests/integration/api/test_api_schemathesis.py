@@ -26,6 +26,13 @@ from schemathesis.core.result import Ok
 
 from tests.integration.api.conftest import Api
 
+
+@schemathesis.serializer("application/pkcs7-mime", "multipart/signed", "multipart/report")
+def _as2_bytes(ctx: schemathesis.SerializationContext, value: object) -> bytes:
+    """Send generated AS2 bodies as raw bytes (the endpoint must refuse them cleanly, never with a 5xx)."""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8", "replace")
+
+
 OPERATIONS = [
     ("GET", "/healthz"),
     ("POST", "/v1/invoices"),
@@ -38,6 +45,8 @@ OPERATIONS = [
     ("POST", "/v1/invoices/{invoice_id}/chorus/complete"),
     ("POST", "/v1/invoices/{invoice_id}/chorus/recycle"),
     ("GET", "/v1/partners"),
+    ("POST", "/as2"),
+    ("POST", "/as2/mdn"),
 ]
 
 BOUNDED = settings(

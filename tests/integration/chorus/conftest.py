@@ -84,3 +84,40 @@ def integrate(client: ChorusClient, content: bytes, syntax: str, name: str = "fa
         if report.is_final:
             break
     return deposit.flow_number, seen
+
+
+#: Environment of a gateway whose partner reaches the simulator as the supplier AFR.
+GATEWAY_ENV = {
+    "CPRO_CLIENT_ID": APP[0],
+    "CPRO_CLIENT_SECRET": APP[1],
+    "CPRO_LOGIN": SUPPLIER[0],
+    "CPRO_PASSWORD": SUPPLIER[1],
+}
+
+PUBLIC_PARTNER = """\
+name: Régie des transports Lumière
+segment: public
+identifiers: {{siren: "812345676"}}
+receives: {{formats: [{fmt}]}}
+channels:
+  - type: chorus
+    base-url: {url}
+    client-id-env: CPRO_CLIENT_ID
+    client-secret-env: CPRO_CLIENT_SECRET
+    login-env: CPRO_LOGIN
+    password-env: CPRO_PASSWORD
+    poll-interval: 0
+"""
+
+
+def gateway_home(
+    tmp_path: Path, sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch, *, fmt: str = "ubl", layers: str = "xsd"
+) -> Path:
+    """Write a gateway home whose public partner (the Lumière régie) receives ``fmt`` through the simulator."""
+    for name, value in GATEWAY_ENV.items():
+        monkeypatch.setenv(name, value)
+    home = tmp_path / "home"
+    (home / "partners").mkdir(parents=True)
+    (home / "partners" / "lumiere.yaml").write_text(PUBLIC_PARTNER.format(url=sim.base_url, fmt=fmt), encoding="utf-8")
+    (home / "gateway.yaml").write_text(f"validation: {{layers: [{layers}]}}\n", encoding="utf-8")
+    return home

@@ -30,6 +30,7 @@ def _config(sim: RunningSimulator, **extra: object) -> ChorusConfig:
         "client-secret-env": "CPRO_CLIENT_SECRET",
         "login-env": "CPRO_LOGIN",
         "password-env": "CPRO_PASSWORD",
+        "poll-interval": 0,  # every poll_acks() polls: these tests are about what is reported, not when
         **extra,
     }
     return ChorusConfig.from_config(params, where="partners/lumiere.yaml: channels[0].chorus")

@@ -75,3 +75,29 @@ def test_a_missing_variable_names_its_key(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(ConfigError) as caught:
         config.credentials()
     assert caught.value.path == f"{WHERE}.client-id-env"
+
+
+def test_polling_keys_default_and_parse() -> None:
+    default = ChorusConfig.from_config(GOOD, where=WHERE)
+    assert (default.schedule.interval_s, default.schedule.max_interval_s, default.poll_batch) == (300, 21600, 100)
+    params = {**GOOD, "poll-interval": 30, "poll-max-interval": 3600, "poll-batch": 20}
+    jsonschema.validate(params, SCHEMA)
+    config = ChorusConfig.from_config(params, where=WHERE)
+    assert (config.schedule.interval_s, config.schedule.max_interval_s, config.poll_batch) == (30, 3600, 20)
+    assert [config.schedule.delay_s(n) for n in (0, 1, 2, 6, 7, 1000)] == [30, 60, 120, 1920, 3600, 3600]
+
+
+def test_polling_keys_are_checked() -> None:
+    bad = {**GOOD, "poll-interval": -1, "poll-max-interval": "6h", "poll-batch": 0}
+    with pytest.raises(ConfigError) as caught:
+        ChorusConfig.from_config(bad, where=WHERE)
+    for fragment in ("poll-interval: expected", "poll-max-interval: expected", "poll-batch: expected"):
+        assert fragment in caught.value.message
+    with pytest.raises(ConfigError, match="below poll-interval"):
+        ChorusConfig.from_config({**GOOD, "poll-interval": 600, "poll-max-interval": 60}, where=WHERE)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, SCHEMA)
+
+
+def test_schema_lists_exactly_the_keys_the_channel_reads() -> None:
+    assert set(SCHEMA["properties"]) == set(ChorusConfig.KEYS)
