@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
+from formats.errors import ConfigError
 from gateway.cli.errors import EXIT_CODES, exception_manager
 from gateway.config import CONFIG_NAME, GatewayConfig
-from gateway.partners import load_partner_file, partner_files
+from gateway.partners import Partner, load_partner_file, partner_files
 from gateway.partners.book import PartnerBook
+from gateway.transports.registry import transport_class
 
 __all__ = ["partners"]
 
@@ -39,11 +42,16 @@ def check(ctx: click.Context, directory: Path | None) -> None:
         problems = [problem for report in reports for problem in report.problems]
         book = PartnerBook.of({r.partner.id: r.partner for r in reports if r.partner is not None})
         problems += list(book.problems)
+        notes: list[str] = []
+        for partner in book:
+            notes += _certificate_notes(partner, problems)
         for report in reports:
             state = "ok" if report.ok else "ERROR"
             click.echo(f"{state:<5}  {report.path}")
         for problem in problems:
             click.echo(f"  {problem}")
+        for note in notes:
+            click.echo(f"  warning: {note}")
         click.echo(f"{sum(r.ok for r in reports)} of {len(reports)} profile(s) valid")
         sys.exit(EXIT_CODES["ok"] if not problems else EXIT_CODES["config"])
 
@@ -72,3 +80,32 @@ def _default_dir(ctx: click.Context) -> Path:
     if (home / CONFIG_NAME).is_file():
         return GatewayConfig.load(home).partners_dir
     return Path("partners")
+
+
+def _certificate_notes(partner: Partner, problems: list[str]) -> list[str]:
+    """Check the certificates of the partner's channels that have some (AS2).
+
+    An expired or not-yet-valid certificate is a problem; one that expires within
+    the channel's warning window is a warning (renew it and send the partner the
+    new one before the date).
+    """
+    notes: list[str] = []
+    base = partner.source.parent if partner.source else Path.cwd()
+    now = dt.datetime.now(dt.UTC)
+    for channel in partner.channels:
+        config_class = transport_class(channel.type).config_class
+        if not hasattr(config_class, "check_certificates"):
+            continue
+        try:
+            config = config_class.from_config(dict(channel.params), where=channel.where, base=base)
+            certificates = config.check_certificates(now=now)
+        except ConfigError as exc:
+            problems.append(exc.one_line())
+            continue
+        for certificate in certificates:
+            line = f"{channel.where}: {certificate.describe()}"
+            if not certificate.status.usable:
+                problems.append(line)
+            elif certificate.status.validity == "expiring":
+                notes.append(line)
+    return notes

@@ -288,6 +288,8 @@ class Worker:
             if record is not None:
                 channel_key = f"{partner.id}/{channel.name}"
                 options["tracking"] = StoreTracking(self.engine, channel_key, record, clock=self._clock)
+                # A channel that follows deliveries schedules its polls and timeouts: on the worker's clock.
+                options["clock"] = self._clock
             transport = cls.from_config(dict(channel.params), where=channel.where, base=base, **options)
             self._transports[key] = transport
         return transport

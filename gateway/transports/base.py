@@ -21,6 +21,13 @@ file is archived or removed only when nothing can be lost.
 
 Transports never sleep to retry, never open a database transaction and never
 read global configuration (STYLE.md §24): the outbox owns time and retries.
+
+Each channel class also has ``config_class`` (whose ``from_config`` checks a
+partner file's keys without resolving secrets, for ``gateway partners check``)
+and ``from_config(params, *, where, base)``. A channel that keeps following a
+delivery after sending it (Chorus Pro statuses, AS2 async MDNs) declares a
+``tracking_record`` dataclass; the worker then passes ``tracking=`` (durable
+storage for those records, shared by all workers) and ``clock=``.
 """
 
 from __future__ import annotations
