@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from asn1crypto import algos, cms, core  # type: ignore[import-untyped]  # no stubs
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import padding as sym_padding
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers import BlockCipherAlgorithm, Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from gateway.transports.as2._asn1_certs import asn1_certificate, issued_by_serial
 from gateway.transports.as2.algorithms import ContentEncryption, KeyTransport
 from gateway.transports.as2.errors import DecryptionFailed, MalformedMessage, UnsupportedAlgorithm
 
@@ -93,7 +93,7 @@ def _recipient_info(recipient: x509.Certificate, key: bytes, transport: KeyTrans
     else:
         algorithm = _oaep_hash(transport)
         wrapped = public_key.encrypt(key, padding.OAEP(mgf=padding.MGF1(algorithm), algorithm=algorithm, label=None))
-    cert = asn1_x509.Certificate.load(recipient.public_bytes(serialization.Encoding.DER))
+    cert = asn1_certificate(recipient)
     return cms.RecipientInfo(
         name="ktri",
         value=cms.KeyTransRecipientInfo(
@@ -186,13 +186,13 @@ def _unwrap_key(ri: cms.KeyTransRecipientInfo, key: rsa.RSAPrivateKey) -> tuple[
 
 
 def _our_recipient(infos: cms.RecipientInfos, certificate: x509.Certificate) -> cms.KeyTransRecipientInfo:
-    cert = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+    cert = asn1_certificate(certificate)
     for info in infos:
         if info.name != "ktri":
             continue
         rid = info.chosen["rid"]
         if rid.name == "issuer_and_serial_number":
-            if rid.chosen["issuer"] == cert.issuer and rid.chosen["serial_number"].native == cert.serial_number:
+            if issued_by_serial(rid.chosen["issuer"], rid.chosen["serial_number"].native, cert):
                 return info.chosen
         elif rid.chosen.native == cert.key_identifier:
             return info.chosen

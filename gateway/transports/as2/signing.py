@@ -22,9 +22,9 @@ from asn1crypto import algos, cms, core  # type: ignore[import-untyped]  # no st
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+from gateway.transports.as2._asn1_certs import asn1_certificate, issued_by_serial
 from gateway.transports.as2.algorithms import DigestAlgorithm, SignatureScheme, hash_of, parse_digest
 from gateway.transports.as2.errors import MalformedMessage, SignatureInvalid, UnsupportedAlgorithm
 
@@ -48,7 +48,7 @@ class VerifiedSignature:
 
 
 def _asn1_cert(certificate: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+    return asn1_certificate(certificate)
 
 
 def _signature_algorithm(
@@ -148,7 +148,7 @@ def sign(
 def _signer_matches(sid: cms.SignerIdentifier, cert: asn1_x509.Certificate) -> bool:
     if sid.name == "issuer_and_serial_number":
         chosen = sid.chosen
-        return bool(chosen["issuer"] == cert.issuer and chosen["serial_number"].native == cert.serial_number)
+        return issued_by_serial(chosen["issuer"], chosen["serial_number"].native, cert)
     return bool(sid.chosen.native == cert.key_identifier)
 
 

@@ -85,3 +85,23 @@ def test_decode_body_handles_base64_and_rejects_garbage() -> None:
     assert decode_body(entity) == b"hello"
     with pytest.raises(MalformedMessage):
         decode_body(parse_entity(b"Content-Transfer-Encoding: base64\r\n\r\n!!!\r\n"))
+
+
+def test_split_multipart_finds_only_whole_delimiter_lines() -> None:
+    body = (
+        b"preamble --b inside a line\r\n"
+        b"--b\r\nContent-Type: text/plain\r\n\r\nfirst --b not a delimiter\r\n--bx is another boundary\r\n"
+        b"--b \t\nsecond, after padding and a bare LF\n"
+        b"--b--\r\nepilogue"
+    )
+    assert split_multipart(body, "b") == [
+        b"Content-Type: text/plain\r\n\r\nfirst --b not a delimiter\r\n--bx is another boundary",
+        b"second, after padding and a bare LF",
+    ]
+
+
+def test_split_multipart_needs_the_closing_delimiter() -> None:
+    with pytest.raises(MalformedMessage, match="closing delimiter"):
+        split_multipart(b"--b\r\npart\r\n--b\r\nmore", "b")
+    with pytest.raises(MalformedMessage, match="not found"):
+        split_multipart(b"no delimiter here", "b")
