@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.as2_endpoint.parties import As2Directory, As2Peer
-from gateway.intake import submit
+from gateway.intake import store_submission
 from gateway.store.claims import write_session
 from gateway.store.models import As2InboundRow, InvoiceRow
 from gateway.store.repo import NewEvent, append_events
@@ -90,10 +90,13 @@ def receive_message(
         assert result.payload is not None and result.message_id is not None
         source = f"as2:{result.as2_from}" + (f" (partner {peer.partner_id})" if peer else "")
         source += f" Message-ID {result.message_id}"
-        submitted = submit(engine, result.payload, filename=_filename(result), source=source[:512], clock=clock)
-        invoice_id = submitted.invoice_id
+        invoice_id = _store(engine, result, peer, source=source[:512], size=len(body), now=clock())
         log.info("AS2 message %s from %s stored as invoice %s", result.message_id, result.as2_from, invoice_id)
-    elif result.duplicate:
+        owed = None
+        if result.mdn is not None and result.async_mdn_url and peer is not None:
+            owed = _owe_mdn(engine, peer, result, clock)
+        return Reception(result, peer, invoice_id, owed)
+    if result.duplicate:
         invoice_id = _note_duplicate(engine, result, now=clock())
     else:
         error = result.error
@@ -147,45 +150,78 @@ def _note_duplicate(engine: Engine, result: InboundResult, *, now: dt.datetime) 
     return first.invoice_id
 
 
+def _store(
+    engine: Engine, result: InboundResult, peer: As2Peer | None, *, source: str, size: int, now: dt.datetime
+) -> str:
+    """Store the payload as an invoice and remember its Message-ID, in one transaction."""
+    assert result.payload is not None
+    for attempt in range(3):
+        try:
+            with write_session(engine) as session, session.begin():
+                submitted = store_submission(
+                    session, result.payload, filename=_filename(result), source=source, now=now
+                )
+                _note(session, result, peer, submitted.invoice_id, size=size, now=now)
+                return submitted.invoice_id
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            # The same bytes or Message-ID were stored by another request at that moment: redo it,
+            # now as a duplicate of what that request stored.
+    raise AssertionError("unreachable")
+
+
 def _remember(
     engine: Engine, result: InboundResult, peer: As2Peer | None, invoice_id: str | None, *, size: int, now: dt.datetime
 ) -> None:
+    for _ in range(2):
+        try:
+            with write_session(engine) as session, session.begin():
+                _note(session, result, peer, invoice_id, size=size, now=now)
+            return
+        except IntegrityError:
+            continue  # the same Message-ID arrived twice at once: the other insert won, update it
+
+
+def _note(
+    session: Session,
+    result: InboundResult,
+    peer: As2Peer | None,
+    invoice_id: str | None,
+    *,
+    size: int,
+    now: dt.datetime,
+) -> None:
+    """Record the reception of a Message-ID: its outcome, its invoice, its attempts."""
     as2_from = (result.as2_from or "")[:128]
     message_id = (result.message_id or "")[:255]
     processed = result.accepted or result.duplicate
     error = result.error
-    for _ in range(2):
-        try:
-            with write_session(engine) as session, session.begin():
-                row = session.scalar(
-                    select(As2InboundRow)
-                    .where(As2InboundRow.as2_from == as2_from, As2InboundRow.message_id == message_id)
-                    .with_for_update()
-                )
-                if row is None:
-                    row = As2InboundRow(
-                        as2_from=as2_from, message_id=message_id, attempts=0, first_at=now, status="failed"
-                    )
-                    session.add(row)
-                row.attempts = (row.attempts or 0) + 1
-                row.last_at = now
-                row.size = size
-                row.as2_to = (result.as2_to or "")[:128]
-                row.partner_id = peer.partner_id if peer else row.partner_id
-                row.disposition = result.disposition.header_value().split(";", 1)[-1].strip()[:255]
-                if processed:
-                    row.status = "processed"
-                    row.invoice_id = invoice_id or row.invoice_id
-                    row.error_code = None
-                    row.detail = row.detail if result.duplicate else ""
-                elif row.status != "processed":
-                    # A failure after a success keeps the success: the document is stored.
-                    row.status = "failed"
-                    row.error_code = error.code if error else None
-                    row.detail = (error.one_line() if error else "")[:2000]
-            return
-        except IntegrityError:
-            continue  # the same Message-ID arrived twice at once: the other insert won, update it
+    row = session.scalar(
+        select(As2InboundRow)
+        .where(As2InboundRow.as2_from == as2_from, As2InboundRow.message_id == message_id)
+        .with_for_update()
+    )
+    if row is None:
+        row = As2InboundRow(as2_from=as2_from, message_id=message_id, attempts=0, first_at=now, status="failed")
+        session.add(row)
+    row.attempts = (row.attempts or 0) + 1
+    row.last_at = now
+    row.size = size
+    row.as2_to = (result.as2_to or "")[:128]
+    row.partner_id = peer.partner_id if peer else row.partner_id
+    row.disposition = result.disposition.header_value().split(";", 1)[-1].strip()[:255]
+    if processed:
+        row.status = "processed"
+        row.invoice_id = invoice_id or row.invoice_id
+        row.error_code = None
+        row.detail = row.detail if result.duplicate else ""
+    elif row.status != "processed":
+        # A failure after a success keeps the success: the document is stored.
+        row.status = "failed"
+        row.error_code = error.code if error else None
+        row.detail = (error.one_line() if error else "")[:2000]
+    session.flush()
 
 
 def _owe_mdn(engine: Engine, peer: As2Peer, result: InboundResult, clock: Callable[[], dt.datetime]) -> As2Record:
