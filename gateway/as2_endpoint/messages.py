@@ -81,7 +81,18 @@ def receive_message(
         return peer.parties
 
     def seen(as2_from: str, message_id: str) -> bool:
-        return _seen_row(engine, as2_from, message_id) is not None
+        # Core, not the ORM: this runs for every message and only needs to know whether a row exists.
+        with engine.connect() as connection:
+            found = connection.execute(
+                select(As2InboundRow.message_id)
+                .where(
+                    As2InboundRow.as2_from == as2_from,
+                    As2InboundRow.message_id == message_id[:255],
+                    As2InboundRow.status == "processed",
+                )
+                .limit(1)
+            ).first()
+        return found is not None
 
     result = process_message(headers, body, lookup=lookup, is_duplicate=seen, now=clock())
     peer = found[0] if found and result.partner is not None else None

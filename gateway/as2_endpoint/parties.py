@@ -61,10 +61,15 @@ class As2Directory:
         self._clock = clock
         self._lock = threading.Lock()
         self._loaded: dict[tuple[str, str, str], As2Setup | ConfigError] = {}
+        self._indexed: tuple[object, dict[tuple[str, str], _Entry]] | None = None
 
     def _entries(self) -> dict[tuple[str, str], _Entry]:
+        book = self._partners.current()
+        indexed = self._indexed
+        if indexed is not None and indexed[0] is book:
+            return indexed[1]  # the partner files did not change: the index still holds
         entries: dict[tuple[str, str], _Entry] = {}
-        for partner in self._partners.current():
+        for partner in book:
             for channel in partner.channels:
                 if channel.type != "as2":
                     continue
@@ -75,6 +80,7 @@ class As2Directory:
                     continue  # the partner loader already reported it
                 # (their name, our name): the first channel listed wins, as for routing.
                 entries.setdefault((config.as2_to, config.as2_from), _Entry(partner, channel, config))
+        self._indexed = (book, entries)
         return entries
 
     def find(self, as2_from: str, as2_to: str) -> As2Peer | None:
