@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chorus import ChorusClient
 from chorus.records import ActionResult
 from gateway.app import Gateway
-from gateway.errors import NotFound, Refused
+from gateway.chorus_view import latest_chorus_delivery, partner_chorus_channel
+from gateway.errors import Refused
 from gateway.store.claims import write_session
-from gateway.store.models import AuditRow, DeliveryRow
+from gateway.store.models import AuditRow
 from gateway.store.repo import NewEvent, append_events, get_invoice
 from gateway.transports.chorus import ChorusTransport
 
@@ -41,25 +40,13 @@ class ChorusTarget:
 
 def _target(gateway: Gateway, invoice_id: str) -> ChorusTarget:
     with Session(gateway.engine) as session:
-        get_invoice(session, invoice_id)
-        delivery = session.scalars(
-            select(DeliveryRow)
-            .where(DeliveryRow.invoice_id == invoice_id, DeliveryRow.channel_type == "chorus")
-            .where(DeliveryRow.remote_ref.is_not(None))
-            .order_by(DeliveryRow.id.desc())
-        ).first()
-        if delivery is None or delivery.remote_ref is None:
-            raise NotFound(f"invoice {invoice_id} was not deposited on Chorus Pro")
+        delivery = latest_chorus_delivery(session, invoice_id)
+        assert delivery.remote_ref is not None
         return ChorusTarget(delivery.id, delivery.remote_ref, delivery.partner_id, delivery.channel)
 
 
 def _client_and_id(gateway: Gateway, target: ChorusTarget) -> tuple[ChorusTransport, int]:
-    partner = gateway.partners.current().get(target.partner_id)
-    channel = next((c for c in partner.channels if c.name == target.channel), None) if partner else None
-    if partner is None or channel is None:
-        raise NotFound(f"partner {target.partner_id} or its channel {target.channel!r} is no longer configured")
-    base = partner.source.parent if partner.source else Path.cwd()
-    transport = ChorusTransport.from_config(dict(channel.params), where=channel.where, base=base)
+    transport = partner_chorus_channel(gateway, target.partner_id, target.channel)
     found = transport.client.search_supplier_invoices(flow_number=target.flow_number)
     if not found:
         transport.close()

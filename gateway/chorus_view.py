@@ -21,7 +21,7 @@ from gateway.store.models import DeliveryRow, EventRow
 from gateway.store.repo import get_invoice
 from gateway.transports.chorus import ChorusTransport
 
-__all__ = ["ChorusInvoiceView", "chorus_invoice_view", "partner_chorus_channel"]
+__all__ = ["ChorusInvoiceView", "chorus_invoice_view", "latest_chorus_delivery", "partner_chorus_channel"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,23 @@ def partner_chorus_channel(gateway: Gateway, partner_id: str, channel_name: str 
     return ChorusTransport.from_config(dict(channel.params), where=channel.where, base=base)
 
 
+def latest_chorus_delivery(session: Session, invoice_id: str) -> DeliveryRow:
+    """Return the latest delivery of ``invoice_id`` that Chorus Pro took (it has a ``numeroFluxDepot``).
+
+    :raises NotFound: no such invoice, or it was never deposited on Chorus Pro.
+    """
+    get_invoice(session, invoice_id)
+    delivery = session.scalars(
+        select(DeliveryRow)
+        .where(DeliveryRow.invoice_id == invoice_id, DeliveryRow.channel_type == "chorus")
+        .where(DeliveryRow.remote_ref.is_not(None))
+        .order_by(DeliveryRow.id.desc())
+    ).first()
+    if delivery is None or delivery.remote_ref is None:
+        raise NotFound(f"invoice {invoice_id} was not deposited on Chorus Pro")
+    return delivery
+
+
 def chorus_invoice_view(gateway: Gateway, invoice_id: str) -> ChorusInvoiceView:
     """Ask Chorus Pro about the latest deposit of ``invoice_id`` and read our timeline's record of it.
 
@@ -70,15 +87,8 @@ def chorus_invoice_view(gateway: Gateway, invoice_id: str) -> ChorusInvoiceView:
     :raises ChorusError: the platform could not be asked.
     """
     with Session(gateway.engine) as session:
-        get_invoice(session, invoice_id)
-        delivery = session.scalars(
-            select(DeliveryRow)
-            .where(DeliveryRow.invoice_id == invoice_id, DeliveryRow.channel_type == "chorus")
-            .where(DeliveryRow.remote_ref.is_not(None))
-            .order_by(DeliveryRow.id.desc())
-        ).first()
-        if delivery is None or delivery.remote_ref is None:
-            raise NotFound(f"invoice {invoice_id} was not deposited on Chorus Pro")
+        delivery = latest_chorus_delivery(session, invoice_id)
+        assert delivery.remote_ref is not None
         flow_number, partner_id, channel_name = delivery.remote_ref, delivery.partner_id, delivery.channel
         events = session.scalars(
             select(EventRow).where(EventRow.delivery_id == delivery.id, EventRow.kind == "ack").order_by(EventRow.id)
