@@ -101,23 +101,21 @@ def receive_message(
         assert result.payload is not None and result.message_id is not None
         source = f"as2:{result.as2_from}" + (f" (partner {peer.partner_id})" if peer else "")
         source += f" Message-ID {result.message_id}"
+        # The payload and its Message-ID record are committed together, before any MDN is sent.
         invoice_id = _store(engine, result, peer, source=source[:512], size=len(body), now=clock())
         log.info("AS2 message %s from %s stored as invoice %s", result.message_id, result.as2_from, invoice_id)
-        owed = None
-        if result.mdn is not None and result.async_mdn_url and peer is not None:
-            owed = _owe_mdn(engine, peer, result, clock)
-        return Reception(result, peer, invoice_id, owed)
-    if result.duplicate:
-        invoice_id = _note_duplicate(engine, result, now=clock())
     else:
-        error = result.error
-        log.warning(
-            "AS2 message %s from %r to %r refused: %s (%s)",
-            result.message_id, result.as2_from, result.as2_to,
-            result.disposition.header_value(), error.one_line() if error else "no detail",
-        )  # fmt: skip
-    if result.message_id:
-        _remember(engine, result, peer, invoice_id, size=len(body), now=clock())
+        if result.duplicate:
+            invoice_id = _note_duplicate(engine, result, now=clock())
+        else:
+            error = result.error
+            log.warning(
+                "AS2 message %s from %r to %r refused: %s (%s)",
+                result.message_id, result.as2_from, result.as2_to,
+                result.disposition.header_value(), error.one_line() if error else "no detail",
+            )  # fmt: skip
+        if result.message_id:
+            _remember(engine, result, peer, invoice_id, size=len(body), now=clock())
     owed = None
     if result.mdn is not None and result.async_mdn_url and peer is not None:
         owed = _owe_mdn(engine, peer, result, clock)
