@@ -171,18 +171,19 @@ class Worker:
     def poll_acks(self, book: PartnerBook | None = None) -> int:
         """Collect asynchronous acknowledgements from every partner channel.
 
-        Each channel is polled by one worker at a time, whichever holds its named
-        lease, so two workers never report the same acknowledgement twice.
+        One worker at a time polls, whichever holds the ``acks`` lease, so two workers
+        never report the same acknowledgement twice. One lease for the whole round,
+        not one per channel: a lease is a write, and a round visits every channel.
         """
+        if not hold_lease(
+            self.engine, "acks", owner=self.config.worker_id, now=self._clock(), duration=self.config.lease
+        ):
+            return 0
         book = book if book is not None else self.partners.current()
         count = 0
         for partner in book:
             for channel in partner.channels:
-                name = f"acks:{partner.id}/{channel.name}"
-                if not hold_lease(
-                    self.engine, name, owner=self.config.worker_id, now=self._clock(), duration=self.config.lease
-                ):
-                    continue
+                name = f"{partner.id}/{channel.name}"
                 try:
                     transport = self._transport(partner, channel)
                     # One at a time: a channel archives an acknowledgement file only when asked for
