@@ -71,6 +71,17 @@ def openssl(*args: str | Path, check: bool = True) -> subprocess.CompletedProces
     return result
 
 
+def openssl_decrypt(
+    envelope: Path, party: PartyFiles, out: Path | None = None, *, check: bool = True
+) -> subprocess.CompletedProcess[bytes]:
+    """``openssl cms -decrypt`` a DER envelope with ``party``'s certificate and key (into ``out`` when given)."""
+    written = ["-binary", "-out", out] if out is not None else []
+    return openssl(
+        "cms", "-decrypt", "-inform", "DER", "-in", envelope, "-recip", party.cert, "-inkey", party.key, *written,
+        check=check,
+    )  # fmt: skip
+
+
 @dataclasses.dataclass(frozen=True)
 class Env:
     pki: As2Pki
@@ -175,35 +186,9 @@ def test_openssl_decrypts_our_envelope(
     (tmp_path / "env.der").write_bytes(
         encrypt(ENTITY, recipient=env.pki.bob.cert, encryption=encryption, key_transport=transport)
     )
-    openssl(
-        "cms",
-        "-decrypt",
-        "-binary",
-        "-inform",
-        "DER",
-        "-in",
-        tmp_path / "env.der",
-        "-recip",
-        env.bob.cert,
-        "-inkey",
-        env.bob.key,
-        "-out",
-        tmp_path / "plain",
-    )
+    openssl_decrypt(tmp_path / "env.der", env.bob, tmp_path / "plain")
     assert (tmp_path / "plain").read_bytes() == ENTITY
-    refused = openssl(
-        "cms",
-        "-decrypt",
-        "-inform",
-        "DER",
-        "-in",
-        tmp_path / "env.der",
-        "-recip",
-        env.mallory.cert,
-        "-inkey",
-        env.mallory.key,
-        check=False,
-    )
+    refused = openssl_decrypt(tmp_path / "env.der", env.mallory, check=False)
     assert refused.returncode != 0
 
 
@@ -213,21 +198,7 @@ def test_whole_message_signed_compressed_encrypted_opens_with_openssl(env: Env, 
     )
     out = build_message(b"PAYLOAD\n", sender=_alice(env), partner=partner, content_type="application/EDIFACT")
     (tmp_path / "env.der").write_bytes(out.body)
-    openssl(
-        "cms",
-        "-decrypt",
-        "-binary",
-        "-inform",
-        "DER",
-        "-in",
-        tmp_path / "env.der",
-        "-recip",
-        env.bob.cert,
-        "-inkey",
-        env.bob.key,
-        "-out",
-        tmp_path / "inner",
-    )
+    openssl_decrypt(tmp_path / "env.der", env.bob, tmp_path / "inner")
     inner = (tmp_path / "inner").read_bytes()
     assert inner.startswith(b"Content-Type: application/pkcs7-mime; smime-type=compressed-data")
     assert decompress(inner.split(b"\r\n\r\n", 1)[1]).count(b"PAYLOAD") == 1
