@@ -92,8 +92,12 @@ def issue(
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     time_stamping: bool = False,
+    key_encipherment: bool = False,
 ) -> Issued:
-    """Issue an end-entity certificate with digitalSignature + nonRepudiation (or a TSA certificate)."""
+    """Issue an end-entity certificate with digitalSignature + nonRepudiation (or a TSA certificate).
+
+    :param key_encipherment: also allow key transport (AS2 certificates sign and encrypt).
+    """
     key = new_key(kind)
     now = dt.datetime.now(dt.UTC)
     builder = (
@@ -109,7 +113,7 @@ def issue(
             x509.KeyUsage(
                 digital_signature=True,
                 content_commitment=not time_stamping,
-                key_encipherment=False,
+                key_encipherment=key_encipherment,
                 data_encipherment=False,
                 key_agreement=False,
                 key_cert_sign=False,
