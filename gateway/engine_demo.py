@@ -176,9 +176,9 @@ def _documents(samples: Path) -> list[tuple[str, bytes]]:
     cii = samples / "afr-invoice-cii.xml"
     if cii.is_file():
         invoice = read_invoice(cii.read_bytes()).invoice
-        invoice = dataclasses.replace(invoice, number=f"{invoice.number}-PDF")
-        documents.append(("afr-invoice-facturx.pdf", render_invoice(invoice, "facturx").data))
-        documents.append(("afr-invoice-ministere.xml", _public_invoice(read_invoice(cii.read_bytes()).invoice)))
+        as_pdf = dataclasses.replace(invoice, number=f"{invoice.number}-PDF")
+        documents.append(("afr-invoice-facturx.pdf", render_invoice(as_pdf, "facturx").data))
+        documents.append(("afr-invoice-ministere.xml", _public_invoice(invoice)))
     return documents
 
 
